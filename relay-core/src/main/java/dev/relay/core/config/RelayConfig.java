@@ -1,0 +1,118 @@
+package dev.relay.core.config;
+
+import dev.relay.core.transport.TransportKind;
+
+import java.time.Duration;
+
+/**
+ * One relay route: where to listen, where to connect, and how. Immutable; every value is checked here, so a
+ * {@code RelayConfig} that exists can be run.
+ *
+ * @param listen         the address clients connect to
+ * @param target         the upstream each client is relayed to
+ * @param transport      the I/O transport
+ * @param connectTimeout how long an upstream connect may take (resolution excluded)
+ * @param idleTimeout    how long a connection may see no byte either way before it is closed; zero disables
+ * @param drainTimeout   on stop, how long open connections may finish before they are closed
+ * @param hexdump        log every relayed chunk as a hex dump
+ * @param backlog        the listener's accept queue length
+ * @param ioThreads      event-loop threads that carry connections; zero means one per core
+ */
+public record RelayConfig(
+        Endpoint listen,
+        Endpoint target,
+        TransportKind transport,
+        Duration connectTimeout,
+        Duration idleTimeout,
+        Duration drainTimeout,
+        boolean hexdump,
+        int backlog,
+        int ioThreads) {
+
+    public static final TransportKind DEFAULT_TRANSPORT = TransportKind.AUTO;
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_BACKLOG = 1024;
+    public static final int DEFAULT_IO_THREADS = 0;
+
+    public RelayConfig {
+        require(listen != null, "listen: missing (expected: an address)");
+        require(target != null, "target: missing (expected: an address)");
+        require(transport != null, "transport: missing");
+        require(connectTimeout != null && !connectTimeout.isNegative() && !connectTimeout.isZero()
+                && connectTimeout.toMillis() <= Integer.MAX_VALUE,
+                "connectTimeout: " + show(connectTimeout) + " (expected: > 0)");
+        require(idleTimeout != null && !idleTimeout.isNegative(), "idleTimeout: " + show(idleTimeout) + " (expected: >= 0)");
+        require(drainTimeout != null && !drainTimeout.isNegative(), "drainTimeout: " + show(drainTimeout) + " (expected: >= 0)");
+        require(backlog >= 1 && backlog <= 65535, "backlog: " + backlog + " (expected: 1-65535)");
+        require(ioThreads >= 0 && ioThreads <= 1024, "ioThreads: " + ioThreads + " (expected: 0-1024, 0 = one per core)");
+        if (target instanceof Endpoint.Inet inet) {
+            require(!inet.isWildcard() && inet.port() != 0,
+                    "target: " + target + " (expected: a host and a port other than 0)");
+        }
+    }
+
+    /** A config with every default, relaying {@code listen} to {@code target}. */
+    public static RelayConfig of(Endpoint listen, Endpoint target) {
+        return builder(listen, target).build();
+    }
+
+    public static Builder builder(Endpoint listen, Endpoint target) {
+        return new Builder(listen, target);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(listen, target)
+                .transport(transport)
+                .connectTimeout(connectTimeout)
+                .idleTimeout(idleTimeout)
+                .drainTimeout(drainTimeout)
+                .hexdump(hexdump)
+                .backlog(backlog)
+                .ioThreads(ioThreads);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new ConfigException(message);
+        }
+    }
+
+    private static String show(Duration d) {
+        return d == null ? "missing" : d.isNegative() ? "-" + Durations.format(d.negated()) : Durations.format(d);
+    }
+
+    /** Fills in the defaults; {@link #build()} validates. */
+    public static final class Builder {
+        private Endpoint listen;
+        private Endpoint target;
+        private TransportKind transport = DEFAULT_TRANSPORT;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private boolean hexdump;
+        private int backlog = DEFAULT_BACKLOG;
+        private int ioThreads = DEFAULT_IO_THREADS;
+
+        private Builder(Endpoint listen, Endpoint target) {
+            this.listen = listen;
+            this.target = target;
+        }
+
+        public Builder listen(Endpoint value) { this.listen = value; return this; }
+        public Builder target(Endpoint value) { this.target = value; return this; }
+        public Builder transport(TransportKind value) { this.transport = value; return this; }
+        public Builder connectTimeout(Duration value) { this.connectTimeout = value; return this; }
+        public Builder idleTimeout(Duration value) { this.idleTimeout = value; return this; }
+        public Builder drainTimeout(Duration value) { this.drainTimeout = value; return this; }
+        public Builder hexdump(boolean value) { this.hexdump = value; return this; }
+        public Builder backlog(int value) { this.backlog = value; return this; }
+        public Builder ioThreads(int value) { this.ioThreads = value; return this; }
+
+        public RelayConfig build() {
+            return new RelayConfig(listen, target, transport, connectTimeout, idleTimeout, drainTimeout,
+                    hexdump, backlog, ioThreads);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.relay.core.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
+
+/** The three ways relay ends a side of a connection: FIN after pending data, close after pending data, reset. */
+final class Channels {
+
+    private Channels() {
+    }
+
+    /** Sends a FIN once every byte written before it has gone out. */
+    static ChannelFuture shutdownOutputAfterFlush(Channel channel) {
+        ChannelPromise done = channel.newPromise();
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
+            if (flushed.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
+                duplex.shutdownOutput(done);
+            } else if (flushed.isSuccess()) {
+                channel.close(done);
+            } else {
+                done.tryFailure(flushed.cause());
+            }
+        });
+        return done;
+    }
+
+    /** Closes once every byte written before has gone out. */
+    static void closeOnFlush(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    /** Closes with SO_LINGER 0, so the peer sees a reset, as the other side of the relay did. */
+    static void reset(Channel channel) {
+        try {
+            // Unix domain sockets have no SO_LINGER: setOption says false and they simply close.
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (ChannelException alreadyClosed) {
+            // The socket is gone already; there is nothing left to reset.
+        }
+        channel.close();
+    }
+
+    /** Bytes written to {@code channel} that the kernel has not taken yet. */
+    static long pendingWriteBytes(Channel channel) {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+}

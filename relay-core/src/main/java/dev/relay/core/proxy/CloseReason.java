@@ -1,0 +1,33 @@
+package dev.relay.core.proxy;
+
+import java.util.Locale;
+
+/** Why a relayed connection ended. Logs and counters share these names. */
+public enum CloseReason {
+    /** The client closed first (a FIN), and the pair finished normally. */
+    CLIENT_CLOSED,
+    /** The upstream closed first (a FIN), and the pair finished normally. */
+    UPSTREAM_CLOSED,
+    /** One side reset the connection or failed with an I/O error; the other side was reset too. */
+    RESET,
+    /** The upstream refused the connection or could not be resolved or reached. */
+    CONNECT_FAILED,
+    /** The upstream did not answer within the connect timeout. */
+    CONNECT_TIMEOUT,
+    /** No byte moved either way for the idle timeout. */
+    IDLE_TIMEOUT,
+    /** The relay was stopping and the drain timeout ran out. */
+    SHUTDOWN,
+    /** Something unexpected; the log line carries the cause. */
+    ERROR;
+
+    /** The lower-case name used in logs and metrics labels. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The normal close reason when {@code direction}'s source side finished first. */
+    static CloseReason finishedFirst(Direction direction) {
+        return direction == Direction.UPSTREAM ? CLIENT_CLOSED : UPSTREAM_CLOSED;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.relay.core.proxy;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What happened on one relayed connection, taken when both of its sockets have closed.
+ *
+ * @param peakBufferedUpstream   the most bytes relay held at once for the client-to-upstream direction
+ * @param peakBufferedDownstream the same for the upstream-to-client direction
+ * @param detail                 the cause behind {@code reason}, or empty
+ */
+public record ConnectionSummary(
+        long id,
+        SocketAddress client,
+        String upstream,
+        Instant openedAt,
+        Duration duration,
+        long bytesUpstream,
+        long bytesDownstream,
+        long peakBufferedUpstream,
+        long peakBufferedDownstream,
+        CloseReason reason,
+        String detail) {
+}

@@ -1,0 +1,12 @@
+package dev.relay.core.proxy;
+
+/** Names of the handlers relay puts in a pipeline, so that later stages can be placed relative to them. */
+public final class PipelineNames {
+    public static final String IDLE = "relay-idle";
+    public static final String HEXDUMP = "relay-hexdump";
+    public static final String FRONTEND = "relay-frontend";
+    public static final String RELAY = "relay-relay";
+
+    private PipelineNames() {
+    }
+}

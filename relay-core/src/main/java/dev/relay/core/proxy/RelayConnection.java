@@ -1,0 +1,195 @@
+package dev.relay.core.proxy;
+
+import dev.relay.core.metrics.RelayCounter;
+import dev.relay.core.metrics.RelayCounters;
+import io.netty.channel.Channel;
+import io.netty.channel.ConnectTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * The state of one client and its upstream: what moved, what has finished, and why it ended. Every method runs
+ * on the pair's event loop, so nothing here needs a lock. Logs one line when the connection opens and one when
+ * both sockets have closed.
+ */
+public final class RelayConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayConnection.class);
+
+    private final long id;
+    private final Channel client;
+    private final String upstreamName;
+    private final RelayCounters counters;
+    private final Consumer<ConnectionSummary> onFinished;
+    private final Instant openedAt = Instant.now();
+    private final long openedAtNanos = System.nanoTime();
+
+    private Channel upstream;
+    private final long[] bytes = new long[2];
+    private final long[] peakBuffered = new long[2];
+    private final boolean[] paused = new boolean[2];
+    private final boolean[] finRelayed = new boolean[2];
+    private CloseReason firstFinished;
+    private CloseReason reason;
+    private String detail = "";
+    private boolean finished;
+
+    RelayConnection(long id, Channel client, String upstreamName, RelayCounters counters,
+                    Consumer<ConnectionSummary> onFinished) {
+        this.id = id;
+        this.client = client;
+        this.upstreamName = upstreamName;
+        this.counters = counters;
+        this.onFinished = onFinished;
+        counters.increment(RelayCounter.CONNECTIONS_ACCEPTED);
+        counters.increment(RelayCounter.CONNECTIONS_ACTIVE);
+        client.closeFuture().addListener(f -> onChannelClosed(Direction.UPSTREAM));
+        log.info("conn={} open client={} listener={} upstream={}", id, Addresses.format(client.remoteAddress()),
+                Addresses.format(client.localAddress()), upstreamName);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Channel client() {
+        return client;
+    }
+
+    boolean isClosing() {
+        return reason != null;
+    }
+
+    void upstreamDialed(Channel channel) {
+        upstream = channel;
+        channel.closeFuture().addListener(f -> onChannelClosed(Direction.DOWNSTREAM));
+    }
+
+    void connectFailed(Throwable cause) {
+        if (isClosing()) {
+            return;
+        }
+        counters.increment(RelayCounter.CONNECTIONS_FAILED);
+        reason = cause instanceof ConnectTimeoutException ? CloseReason.CONNECT_TIMEOUT : CloseReason.CONNECT_FAILED;
+        detail = Failures.describe(cause);
+        // Nothing was read from the client yet, so there is nothing to flush: close at once.
+        client.close();
+    }
+
+    void relayed(Direction direction, int byteCount) {
+        bytes[direction.ordinal()] += byteCount;
+        counters.add(direction.bytesCounter(), byteCount);
+    }
+
+    void buffered(Direction direction, long pendingBytes) {
+        if (pendingBytes > peakBuffered[direction.ordinal()]) {
+            peakBuffered[direction.ordinal()] = pendingBytes;
+        }
+    }
+
+    /** Records that {@code direction}'s source stopped reading; true if it was reading until now. */
+    boolean pause(Direction direction) {
+        if (paused[direction.ordinal()]) {
+            return false;
+        }
+        paused[direction.ordinal()] = true;
+        counters.increment(RelayCounter.BACKPRESSURE_PAUSES);
+        return true;
+    }
+
+    /** Records that {@code direction}'s source may read again; true if it had been paused. */
+    boolean resume(Direction direction) {
+        if (!paused[direction.ordinal()]) {
+            return false;
+        }
+        paused[direction.ordinal()] = false;
+        counters.increment(RelayCounter.BACKPRESSURE_RESUMES);
+        return true;
+    }
+
+    /** {@code direction}'s source sent its FIN. */
+    void finishedReading(Direction direction) {
+        if (firstFinished == null) {
+            firstFinished = CloseReason.finishedFirst(direction);
+        }
+    }
+
+    /** {@code direction}'s FIN reached its destination; once both directions have, the pair is done. */
+    void finRelayed(Direction direction) {
+        finRelayed[direction.ordinal()] = true;
+        if (finRelayed[0] && finRelayed[1]) {
+            close(firstFinished);
+        }
+    }
+
+    /** Ends both sides after their pending bytes, unless the connection is already ending. */
+    public void close(CloseReason why) {
+        close(why, "");
+    }
+
+    void close(CloseReason why, String cause) {
+        if (isClosing()) {
+            return;
+        }
+        reason = why;
+        detail = cause;
+        Channels.closeOnFlush(client);
+        if (upstream != null) {
+            Channels.closeOnFlush(upstream);
+        }
+    }
+
+    /** {@code direction}'s source failed: an I/O error is relayed as a reset, anything else closes with ERROR. */
+    void failed(Direction direction, Throwable cause) {
+        if (isClosing()) {
+            log.debug("conn={} {} error after close: {}", id, direction.sourceSide(), Failures.describe(cause));
+            return;
+        }
+        if (!(cause instanceof IOException)) {
+            log.debug("conn={} unexpected error on the {} side", id, direction.sourceSide(), cause);
+            close(CloseReason.ERROR, direction.sourceSide() + ": " + Failures.describe(cause));
+            return;
+        }
+        reason = CloseReason.RESET;
+        detail = direction.sourceSide() + ": " + Failures.describe(cause);
+        Channel failedSide = direction == Direction.UPSTREAM ? client : upstream;
+        Channel otherSide = direction == Direction.UPSTREAM ? upstream : client;
+        if (failedSide != null) {
+            failedSide.close();
+        }
+        if (otherSide != null) {
+            Channels.reset(otherSide);
+        }
+    }
+
+    private void onChannelClosed(Direction sideOf) {
+        if (!isClosing()) {
+            // A socket closed without relay asking: end the other side the way that side ended.
+            close(CloseReason.finishedFirst(sideOf));
+        }
+        if (finished || client.isOpen() || (upstream != null && upstream.isOpen())) {
+            return;
+        }
+        finished = true;
+        counters.decrement(RelayCounter.CONNECTIONS_ACTIVE);
+        ConnectionSummary summary = summary();
+        log.info("conn={} closed reason={} client={} upstream={} up={}B down={}B duration={}ms{}",
+                id, reason.label(), Addresses.format(summary.client()), upstreamName,
+                summary.bytesUpstream(), summary.bytesDownstream(), summary.duration().toMillis(),
+                detail.isEmpty() ? "" : " cause=\"" + detail + "\"");
+        onFinished.accept(summary);
+    }
+
+    private ConnectionSummary summary() {
+        return new ConnectionSummary(id, client.remoteAddress(), upstreamName, openedAt,
+                Duration.ofNanos(System.nanoTime() - openedAtNanos),
+                bytes[Direction.UPSTREAM.ordinal()], bytes[Direction.DOWNSTREAM.ordinal()],
+                peakBuffered[Direction.UPSTREAM.ordinal()], peakBuffered[Direction.DOWNSTREAM.ordinal()],
+                reason, detail);
+    }
+}

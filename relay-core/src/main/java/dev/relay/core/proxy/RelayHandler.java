@@ -1,0 +1,85 @@
+package dev.relay.core.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Moves bytes from the channel it sits on to its {@code peer}, one instance on each side of a connection.
+ *
+ * <p>Flow control: when the peer's outbound buffer passes the high water mark, this side stops reading; when the
+ * peer drains under the low mark, the peer's handler (told by {@code channelWritabilityChanged}) lets this side
+ * read again. Only this class touches {@code autoRead} once a connection is relaying.
+ *
+ * <p>Half-close: a FIN on this side becomes a FIN on the peer after every byte before it has been written.
+ */
+final class RelayHandler extends ChannelInboundHandlerAdapter {
+
+    private final Channel peer;
+    private final Direction direction;
+    private final RelayConnection connection;
+
+    /**
+     * @param peer       the channel bytes read here are written to
+     * @param direction  the direction of the bytes read here
+     */
+    RelayHandler(Channel peer, Direction direction, RelayConnection connection) {
+        this.peer = peer;
+        this.direction = direction;
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf buf) || !peer.isActive() || connection.isClosing()) {
+            // A stream relay only carries bytes, and a peer that is gone takes nothing more.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        connection.relayed(direction, buf.readableBytes());
+        peer.write(buf, peer.voidPromise());
+        connection.buffered(direction, Channels.pendingWriteBytes(peer));
+        if (!peer.isWritable() && connection.pause(direction)) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // One flush per read batch: the kernel gets bigger writes than one per chunk.
+        peer.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // This channel is the destination of the opposite direction: once it drains, its source may read again.
+        if (ctx.channel().isWritable() && connection.resume(direction.opposite())) {
+            peer.config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            connection.finishedReading(direction);
+            if (!connection.isClosing()) {
+                Channels.shutdownOutputAfterFlush(peer).addListener(f -> connection.finRelayed(direction));
+            }
+        } else if (evt instanceof IdleStateEvent) {
+            connection.close(CloseReason.IDLE_TIMEOUT);
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        connection.failed(direction, cause);
+    }
+}

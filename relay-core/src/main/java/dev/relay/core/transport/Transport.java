@@ -1,0 +1,71 @@
+package dev.relay.core.transport;
+
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.ConfigException;
+import io.netty.channel.Channel;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+
+/**
+ * One transport's parts: the I/O handler that runs its event loops and the channel classes that go with it.
+ * Both channels of a relayed connection are made from the same {@code Transport}, so they share a loop.
+ */
+public record Transport(
+        TransportKind kind,
+        IoHandlerFactory ioHandlerFactory,
+        Class<? extends ServerChannel> serverSocketChannel,
+        Class<? extends Channel> socketChannel,
+        Class<? extends ServerChannel> serverDomainSocketChannel,
+        Class<? extends Channel> domainSocketChannel) {
+
+    public Transport {
+        if (kind == null || kind == TransportKind.AUTO || ioHandlerFactory == null
+                || serverSocketChannel == null || socketChannel == null) {
+            throw new IllegalArgumentException("a transport needs a concrete kind, an I/O handler and TCP channels");
+        }
+    }
+
+    public boolean supportsUnixSockets() {
+        return serverDomainSocketChannel != null && domainSocketChannel != null;
+    }
+
+    /** The listening channel class for {@code endpoint}. */
+    public Class<? extends ServerChannel> serverChannelFor(Endpoint endpoint) {
+        if (endpoint instanceof Endpoint.Unix) {
+            requireUnixSockets(endpoint);
+            return serverDomainSocketChannel;
+        }
+        return serverSocketChannel;
+    }
+
+    /** The connecting channel class for {@code endpoint}. */
+    public Class<? extends Channel> channelFor(Endpoint endpoint) {
+        if (endpoint instanceof Endpoint.Unix) {
+            requireUnixSockets(endpoint);
+            return domainSocketChannel;
+        }
+        return socketChannel;
+    }
+
+    /**
+     * The address to hand this transport's channels: NIO takes the JDK's {@link UnixDomainSocketAddress},
+     * the native transports their own {@link DomainSocketAddress}.
+     */
+    public SocketAddress addressFor(Endpoint endpoint) {
+        SocketAddress address = endpoint.toSocketAddress();
+        if (address instanceof UnixDomainSocketAddress unix && kind != TransportKind.NIO) {
+            return new DomainSocketAddress(unix.getPath().toString());
+        }
+        return address;
+    }
+
+    private void requireUnixSockets(Endpoint endpoint) {
+        if (!supportsUnixSockets()) {
+            throw new ConfigException(endpoint + ": the " + kind + " transport has no Unix domain sockets");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.relay.core.transport;
+
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerDomainSocketChannel;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Chooses a transport. A native transport that does not load is only reported, unless it was asked for by name:
+ * then it is an error that names the cause.
+ */
+public final class Transports {
+
+    private Transports() {
+    }
+
+    /** The transport for {@code kind}; {@code AUTO} is epoll where it loads, NIO elsewhere. */
+    public static Transport select(TransportKind kind) {
+        return switch (kind) {
+            case AUTO -> isAvailable(TransportKind.EPOLL) ? epoll() : nio();
+            case EPOLL -> {
+                if (!Epoll.isAvailable()) {
+                    throw new TransportUnavailableException(kind, Epoll.unavailabilityCause());
+                }
+                yield epoll();
+            }
+            case IO_URING -> {
+                if (!IoUring.isAvailable()) {
+                    throw new TransportUnavailableException(kind, IoUring.unavailabilityCause());
+                }
+                yield ioUring();
+            }
+            case NIO -> nio();
+        };
+    }
+
+    /** Whether {@code kind} loads on this host. */
+    public static boolean isAvailable(TransportKind kind) {
+        return switch (kind) {
+            case AUTO, NIO -> true;
+            case EPOLL -> Epoll.isAvailable();
+            case IO_URING -> IoUring.isAvailable();
+        };
+    }
+
+    /** Every concrete transport that loads on this host, NIO first. */
+    public static List<TransportKind> available() {
+        List<TransportKind> kinds = new ArrayList<>();
+        for (TransportKind kind : List.of(TransportKind.NIO, TransportKind.EPOLL, TransportKind.IO_URING)) {
+            if (isAvailable(kind)) {
+                kinds.add(kind);
+            }
+        }
+        return kinds;
+    }
+
+    private static Transport nio() {
+        return new Transport(TransportKind.NIO, NioIoHandler.newFactory(),
+                NioServerSocketChannel.class, NioSocketChannel.class,
+                NioServerDomainSocketChannel.class, NioDomainSocketChannel.class);
+    }
+
+    private static Transport epoll() {
+        return new Transport(TransportKind.EPOLL, EpollIoHandler.newFactory(),
+                EpollServerSocketChannel.class, EpollSocketChannel.class,
+                EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class);
+    }
+
+    private static Transport ioUring() {
+        return new Transport(TransportKind.IO_URING, IoUringIoHandler.newFactory(),
+                IoUringServerSocketChannel.class, IoUringSocketChannel.class,
+                IoUringServerDomainSocketChannel.class, IoUringDomainSocketChannel.class);
+    }
+}

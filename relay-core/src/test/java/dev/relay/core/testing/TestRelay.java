@@ -1,0 +1,76 @@
+package dev.relay.core.testing;
+
+import dev.relay.core.RelayHooks;
+import dev.relay.core.RelayServer;
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.RelayConfig;
+import dev.relay.core.proxy.ConnectionSummary;
+import dev.relay.core.transport.TransportKind;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+import static org.awaitility.Awaitility.await;
+
+/** A relay started for one test, with every finished connection's summary kept for assertions. */
+public final class TestRelay implements AutoCloseable {
+
+    private final RelayServer server;
+    private final List<ConnectionSummary> closed;
+
+    private TestRelay(RelayServer server, List<ConnectionSummary> closed) {
+        this.server = server;
+        this.closed = closed;
+    }
+
+    public static TestRelay start(TransportKind transport, Endpoint listen, Endpoint target) {
+        return start(transport, listen, target, UnaryOperator.identity(), RelayHooks.DEFAULT);
+    }
+
+    public static TestRelay start(TransportKind transport, Endpoint listen, Endpoint target,
+                                  UnaryOperator<RelayConfig.Builder> tweak) {
+        return start(transport, listen, target, tweak, RelayHooks.DEFAULT);
+    }
+
+    public static TestRelay start(TransportKind transport, Endpoint listen, Endpoint target,
+                                  UnaryOperator<RelayConfig.Builder> tweak, RelayHooks hooks) {
+        List<ConnectionSummary> closed = new CopyOnWriteArrayList<>();
+        RelayConfig config = tweak.apply(RelayConfig.builder(listen, target)
+                .transport(transport)
+                .ioThreads(2)
+                .drainTimeout(Duration.ofSeconds(2))).build();
+        RelayServer server = RelayServer.start(config, hooks.withOnClosed(closed::add));
+        return new TestRelay(server, closed);
+    }
+
+    public RelayServer server() {
+        return server;
+    }
+
+    public SocketAddress address() {
+        return server.localAddress();
+    }
+
+    public List<ConnectionSummary> closed() {
+        return closed;
+    }
+
+    /** Waits until {@code count} connections have finished, and returns the last one. */
+    public ConnectionSummary awaitClosed(int count, Duration within) {
+        await().atMost(within).until(() -> closed.size() >= count);
+        return closed.get(count - 1);
+    }
+
+    /** Waits until no connection is open. */
+    public void awaitIdle(Duration within) {
+        await().atMost(within).until(() -> server.connections().size() == 0);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
