@@ -4,6 +4,8 @@ import java.util.Locale;
 
 /** Why a relayed connection ended. Logs and counters share these names. */
 public enum CloseReason {
+    /** Not closed yet: only a live snapshot carries this. */
+    OPEN,
     /** The client closed first (a FIN), and the pair finished normally. */
     CLIENT_CLOSED,
     /** The upstream closed first (a FIN), and the pair finished normally. */

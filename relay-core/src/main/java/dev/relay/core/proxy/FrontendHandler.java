@@ -64,6 +64,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             connect.channel().close();
             return;
         }
+        connection.upstreamConnected();
         ctx.pipeline().addAfter(ctx.name(), PipelineNames.RELAY,
                 new RelayHandler(connect.channel(), Direction.UPSTREAM, connection));
         boolean hadEarlyReads = !early.isEmpty();

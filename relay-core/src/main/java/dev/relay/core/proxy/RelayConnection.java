@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +31,7 @@ public final class RelayConnection {
     private final long openedAtNanos = System.nanoTime();
 
     private Channel upstream;
+    private boolean upstreamConnected;
     private final long[] bytes = new long[2];
     private final long[] peakBuffered = new long[2];
     private final boolean[] paused = new boolean[2];
@@ -61,6 +63,11 @@ public final class RelayConnection {
         return client;
     }
 
+    /** The connection's figures so far, taken on its event loop; callable from any thread. */
+    public Future<ConnectionSummary> snapshot() {
+        return client.eventLoop().submit(this::summary);
+    }
+
     boolean isClosing() {
         return reason != null;
     }
@@ -68,6 +75,10 @@ public final class RelayConnection {
     void upstreamDialed(Channel channel) {
         upstream = channel;
         channel.closeFuture().addListener(f -> onChannelClosed(Direction.DOWNSTREAM));
+    }
+
+    void upstreamConnected() {
+        upstreamConnected = true;
     }
 
     void connectFailed(Throwable cause) {
@@ -168,6 +179,11 @@ public final class RelayConnection {
     }
 
     private void onChannelClosed(Direction sideOf) {
+        if (sideOf == Direction.DOWNSTREAM && !upstreamConnected && !isClosing()) {
+            // A connect that failed closes its channel before the connect listener hears of it; that listener
+            // tells why (connectFailed), so the reason is not guessed here.
+            return;
+        }
         if (!isClosing()) {
             // A socket closed without relay asking: end the other side the way that side ended.
             close(CloseReason.finishedFirst(sideOf));
@@ -190,6 +206,6 @@ public final class RelayConnection {
                 Duration.ofNanos(System.nanoTime() - openedAtNanos),
                 bytes[Direction.UPSTREAM.ordinal()], bytes[Direction.DOWNSTREAM.ordinal()],
                 peakBuffered[Direction.UPSTREAM.ordinal()], peakBuffered[Direction.DOWNSTREAM.ordinal()],
-                reason, detail);
+                reason == null ? CloseReason.OPEN : reason, detail);
     }
 }
