@@ -75,7 +75,8 @@ public final class RelayServer implements AutoCloseable {
 
         EventLoopGroup acceptGroup = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("relay-accept"), transport.ioHandlerFactory());
-        EventLoopGroup ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+        int ioThreads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
+        EventLoopGroup ioGroup = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("relay-io"), transport.ioHandlerFactory());
         AddressResolverGroup<? extends SocketAddress> resolver = hooks.resolver().get();
         RouteContext route = new RouteContext(config, transport, new RelayCounters(), resolver, hooks.onClosed());
@@ -103,8 +104,7 @@ public final class RelayServer implements AutoCloseable {
         }
         RelayServer server = new RelayServer(route, acceptGroup, ioGroup, resolver, bind.channel());
         log.info("relay listening on {} -> {} (transport {}, {} io threads)",
-                Addresses.format(server.localAddress()), config.target(), transport.kind(),
-                ((MultiThreadIoEventLoopGroup) ioGroup).executorCount());
+                Addresses.format(server.localAddress()), config.target(), transport.kind(), ioThreads);
         return server;
     }
 

@@ -1,7 +1,12 @@
 package dev.relay.core.proxy;
 
+import java.util.regex.Pattern;
+
 /** Turns exceptions into the short causes that log lines and error messages carry. */
 public final class Failures {
+
+    /** The prefix Netty's native transports put before the OS's words: {@code bind(..) failed with error(-98): }. */
+    private static final Pattern NATIVE_CALL = Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
 
     private Failures() {
     }
@@ -20,7 +25,6 @@ public final class Failures {
             return root.getClass().getSimpleName();
         }
         String line = message.lines().findFirst().orElse(message).strip();
-        int nativeCall = line.indexOf("(..) failed: ");
-        return nativeCall >= 0 ? line.substring(nativeCall + "(..) failed: ".length()) : line;
+        return NATIVE_CALL.matcher(line).replaceFirst("");
     }
 }

@@ -1,0 +1,71 @@
+package dev.relay.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import dev.relay.core.RelayServer;
+import dev.relay.core.config.RelayConfig;
+
+/** {@code relay forward}: the relay itself. */
+@Parameters(commandNames = "forward", commandDescription = "Relay every connection on --listen to --target, both ways.")
+final class ForwardCommand {
+
+    static final String EXAMPLES = """
+            Examples:
+              relay forward --listen 8928 --target 127.0.0.1:7792
+              relay forward --listen 127.0.0.1:8443 --target backend.internal:443 --idle-timeout 10m
+              relay forward --listen unix:/run/app.sock --target [::1]:8080 --transport nio
+            """;
+
+    @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help.")
+    boolean help;
+
+    @Parameter(names = {"-l", "--listen"}, required = true,
+            description = "Where clients connect: [HOST:]PORT, [IPv6]:PORT or unix:/path.")
+    String listen;
+
+    @Parameter(names = {"-t", "--target"}, required = true,
+            description = "Where to relay to: HOST:PORT, [IPv6]:PORT or unix:/path.")
+    String target;
+
+    @Parameter(names = "--transport", description = "I/O transport: auto, epoll, io_uring or nio.")
+    String transport = RelayConfig.DEFAULT_TRANSPORT.label();
+
+    @Parameter(names = "--connect-timeout", description = "How long an upstream connect may take.")
+    String connectTimeout = "5s";
+
+    @Parameter(names = "--idle-timeout", description = "Close a connection after this long with no byte either way; 0 disables.")
+    String idleTimeout = "1h";
+
+    @Parameter(names = "--drain-timeout", description = "On stop, how long open connections may finish.")
+    String drainTimeout = "30s";
+
+    @Parameter(names = "--backlog", description = "The listener's accept queue length.")
+    int backlog = RelayConfig.DEFAULT_BACKLOG;
+
+    @Parameter(names = "--io-threads", description = "Event-loop threads; 0 means one per core.")
+    int ioThreads = RelayConfig.DEFAULT_IO_THREADS;
+
+    @Parameter(names = "--hexdump", description = "Log every relayed chunk as a hex dump (slow; for debugging).")
+    boolean hexdump;
+
+    RelayConfig config() {
+        return RelayConfig.builder(Flags.endpoint("--listen", listen), Flags.endpoint("--target", target))
+                .transport(Flags.transport(transport))
+                .connectTimeout(Flags.duration("--connect-timeout", connectTimeout))
+                .idleTimeout(Flags.duration("--idle-timeout", idleTimeout))
+                .drainTimeout(Flags.duration("--drain-timeout", drainTimeout))
+                .backlog(backlog)
+                .ioThreads(ioThreads)
+                .hexdump(hexdump)
+                .build();
+    }
+
+    int run() throws InterruptedException {
+        RelayConfig config = config();
+        Signals signals = new Signals();
+        try (RelayServer relay = RelayServer.start(config)) {
+            signals.awaitStop();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.relay.cli;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line's answers to good and bad input, in process: exit codes and the one line a user reads. */
+class RelayCliTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return new RelayCli(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest(name = "relay {0}")
+    @CsvSource(delimiter = '|', value = {
+            "''                                                        | no command given",
+            "forward                                                   | --listen",
+            "forward --listen 8928                                     | --target",
+            "forward --listen 8928 --target foo                        | --target: \"foo\" has no valid port",
+            "forward --listen 8928 --target ::1:80                     | --target: \"::1:80\": write an IPv6 address in brackets",
+            "forward --listen 99999 --target 127.0.0.1:80              | --listen: \"99999\": port 99999 is out of range",
+            "forward --listen 8928 --target 127.0.0.1:80 --idle-timeout 5x | --idle-timeout: \"5x\" has an unknown unit",
+            "forward --listen 8928 --target 127.0.0.1:80 --connect-timeout 0 | connectTimeout: 0 (expected: > 0)",
+            "forward --listen 8928 --target 127.0.0.1:80 --transport epol | --transport: \"epol\" is not a transport",
+            "forward --listen 8928 --target 127.0.0.1:80 --backlog abc | --backlog",
+            "forward --listen 8928 --target 127.0.0.1:80 --bogus       | unknown flag --bogus",
+            "fly                                                       | fly",
+            "send --target 127.0.0.1:80 one two                        | one MESSAGE",
+    })
+    void badUsageExitsTwoWithOneLine(String args, String expected) {
+        String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");
+        assertEquals(ExitCodes.USAGE, run(argv), stderr());
+        String firstLine = stderr().lines().findFirst().orElse("");
+        assertTrue(firstLine.startsWith("relay: "), firstLine);
+        assertTrue(firstLine.contains(expected), firstLine + " should mention " + expected);
+        assertFalse(stderr().contains("Exception"), "no stack trace: " + stderr());
+        assertEquals(2, stderr().lines().count(), "the error and a pointer to --help: " + stderr());
+    }
+
+    @Test
+    void versionAndHelpExitZero() {
+        assertEquals(ExitCodes.OK, run("--version"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("relay "));
+        assertEquals(ExitCodes.OK, run("--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("forward"));
+        for (String command : new String[] {"forward", "echo", "send"}) {
+            out.reset();
+            assertEquals(ExitCodes.OK, run(command, "--help"));
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("Examples:"), command);
+        }
+    }
+
+    @Test
+    void unreachableTargetForSendExitsOne() {
+        assertEquals(ExitCodes.FAILURE, run("send", "--target", "127.0.0.1:1", "hello"));
+        assertTrue(stderr().startsWith("relay: cannot talk to 127.0.0.1:1: "), stderr());
+        assertEquals(1, stderr().lines().count(), stderr());
+    }
+}

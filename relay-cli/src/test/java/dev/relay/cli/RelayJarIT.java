@@ -1,0 +1,137 @@
+package dev.relay.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fat jar as a user runs it: echo, forward and send end to end, a busy port, a clean stop on SIGTERM. */
+class RelayJarIT {
+
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        for (Process process : started) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void echoForwardSendEndToEnd() throws Exception {
+        Path echoLog = Files.createTempFile("echo", ".log");
+        Path relayLog = Files.createTempFile("relay", ".log");
+        Process echo = start(echoLog, "echo", "--listen", "127.0.0.1:0");
+        int echoPort = awaitPort(echoLog);
+        Process relay = start(relayLog, "forward", "--listen", "127.0.0.1:0", "--target", "127.0.0.1:" + echoPort);
+        int relayPort = awaitPort(relayLog);
+
+        Result hello = runToEnd(null, "send", "--target", "127.0.0.1:" + relayPort, "Hello!");
+        assertEquals(0, hello.exit(), hello.stderr());
+        assertEquals("Hello!", new String(hello.stdout(), StandardCharsets.UTF_8));
+
+        byte[] blob = new byte[3 * 1024 * 1024];
+        new Random(5).nextBytes(blob);
+        Path input = Files.createTempFile("blob", ".bin");
+        Files.write(input, blob);
+        Result bulk = runToEnd(input, "send", "--target", "127.0.0.1:" + relayPort);
+        assertEquals(0, bulk.exit(), bulk.stderr());
+        assertArrayEquals(blob, bulk.stdout());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(relayLog).contains("conn=2 closed reason=client_closed"));
+        assertTrue(Files.readString(echoLog).contains("received 6 bytes: \"Hello!\""), Files.readString(echoLog));
+
+        relay.destroy(); // SIGTERM: drain, then exit 0
+        assertTrue(relay.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, relay.exitValue(), Files.readString(relayLog));
+        assertTrue(Files.readString(relayLog).contains("relay stopped"));
+        echo.destroy();
+        assertTrue(echo.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, echo.exitValue());
+    }
+
+    @Test
+    void portInUseIsOneLineAndExitOne() throws Exception {
+        try (ServerSocket busy = new ServerSocket()) {
+            busy.bind(new InetSocketAddress("127.0.0.1", 0));
+            Result result = runToEnd(null, "forward", "--listen", "127.0.0.1:" + busy.getLocalPort(),
+                    "--target", "127.0.0.1:7792");
+            assertEquals(1, result.exit());
+            assertEquals("relay: cannot listen on 127.0.0.1:" + busy.getLocalPort() + ": address already in use",
+                    result.stderr().strip());
+        }
+    }
+
+    @Test
+    void badFlagIsOneLineAndExitTwo() throws Exception {
+        Result result = runToEnd(null, "forward", "--listen", "8928", "--target", "nowhere");
+        assertEquals(2, result.exit());
+        assertTrue(result.stderr().startsWith("relay: --target: "), result.stderr());
+        assertFalse(result.stderr().contains("Exception"), result.stderr());
+    }
+
+    private Process start(Path log, String... args) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Process process = builder.start();
+        started.add(process);
+        return process;
+    }
+
+    private static int awaitPort(Path log) {
+        int[] port = new int[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Matcher m = LISTENING.matcher(Files.readString(log));
+            if (m.find()) {
+                port[0] = Integer.parseInt(m.group(1));
+                return true;
+            }
+            return false;
+        });
+        return port[0];
+    }
+
+    private Result runToEnd(Path stdin, String... args) throws Exception {
+        Path out = Files.createTempFile("out", ".bin");
+        Path err = Files.createTempFile("err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command(args))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+                : ProcessBuilder.Redirect.from(stdin.toFile()));
+        Process process = builder.start();
+        started.add(process);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "relay " + String.join(" ", args) + " did not finish");
+        return new Result(process.exitValue(), Files.readAllBytes(out), Files.readString(err));
+    }
+
+    private static List<String> command(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("relay.jar", "target/relay.jar")));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private record Result(int exit, byte[] stdout, String stderr) {
+    }
+}
