@@ -1,0 +1,39 @@
+package dev.relay.core.transport;
+
+import dev.relay.core.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TransportsTest {
+
+    @Test
+    void namesParseLeniently() {
+        assertEquals(TransportKind.IO_URING, TransportKind.parse("io-uring"));
+        assertEquals(TransportKind.IO_URING, TransportKind.parse("iouring"));
+        assertEquals(TransportKind.EPOLL, TransportKind.parse(" EPOLL "));
+        ConfigException e = assertThrows(ConfigException.class, () -> TransportKind.parse("kqueue"));
+        assertEquals("\"kqueue\" is not a transport (expected: auto, epoll, io_uring, nio)", e.getMessage());
+    }
+
+    @Test
+    void autoPicksAConcreteTransportAndNioIsAlwaysThere() {
+        assertNotEquals(TransportKind.AUTO, Transports.select(TransportKind.AUTO).kind());
+        assertEquals(TransportKind.NIO, Transports.select(TransportKind.NIO).kind());
+        assertTrue(Transports.available().contains(TransportKind.NIO));
+        for (TransportKind kind : Transports.available()) {
+            assertEquals(kind, Transports.select(kind).kind());
+            assertTrue(Transports.select(kind).supportsUnixSockets());
+        }
+    }
+
+    @Test
+    void anUnavailableTransportNamesItsCause() {
+        TransportUnavailableException e = new TransportUnavailableException(TransportKind.IO_URING,
+                new UnsatisfiedLinkError("io_uring_setup: Operation not permitted"));
+        assertEquals("transport io_uring is not available here: io_uring_setup: Operation not permitted", e.getMessage());
+    }
+}
