@@ -1,0 +1,2 @@
+/** Hostname resolution that never blocks an event loop. */
+package dev.relay.core.resolve;
