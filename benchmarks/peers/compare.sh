@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# Measures relay against HAProxy (mode tcp, with and without forced splice), nginx's stream module and socat,
+# with no relay at all as the baseline, on loopback only. Rounds are interleaved (every peer once per round) and
+# the report takes medians, so drift on a shared machine hits every peer alike.
+#
+#   benchmarks/peers/compare.sh                  # 2 rounds, 5 s per test, 8000 idle connections
+#   ROUNDS=3 DURATION=10 PEERS="direct haproxy relay" benchmarks/peers/compare.sh
+#
+# Writes benchmarks/peers/results/{raw.csv,latest.md,latest.svg}. Installs the peers from the distribution's
+# packages when missing (needs root and apt-get). Every loop here is bounded by a count or a timeout.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+ROUNDS="${ROUNDS:-2}"
+DURATION="${DURATION:-5}"
+WARMUP="${WARMUP:-2}"   # seconds of load before each measurement, so JIT-compiled peers are measured warm
+IDLE_CONNS="${IDLE_CONNS:-8000}"
+SOCAT_IDLE_CONNS="${SOCAT_IDLE_CONNS:-1000}"   # socat forks a process per connection
+PEERS="${PEERS:-direct haproxy haproxy-splice nginx socat relay}"
+OUT="${OUT:-$here/results}"
+RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:-}"
+
+IPERF_PORT=15201 SOCKPERF_PORT=15202 ECHO_PORT=15203 PEER_PORT=15300
+
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+install_peers() {
+  local missing=()
+  for tool in haproxy nginx socat iperf3 sockperf; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
+  [ ${#missing[@]} -eq 0 ] && return
+  log "installing: ${missing[*]}"
+  local pkgs=()
+  for m in "${missing[@]}"; do case "$m" in nginx) pkgs+=(nginx-light) ;; *) pkgs+=("$m") ;; esac; done
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+}
+
+build_relay() {
+  if [ ! -f "$root/relay-cli/target/relay.jar" ] || [ ! -f "$root/benchmarks/target/benchmarks.jar" ]; then
+    log "building relay.jar and benchmarks.jar"
+    (cd "$root" && mvn -B -q -DskipTests package)
+  fi
+}
+
+wait_listening() { # port
+  for _ in $(seq 1 200); do
+    ss -Hltn "sport = :$1" | grep -q . && return 0
+    sleep 0.05
+  done
+  log "nothing listens on port $1"; return 1
+}
+
+# Sum of a field over a process and its descendants: "pss" (KiB, from smaps_rollup) or "cpu" (clock ticks).
+tree_sum() { # pid field
+  python3 - "$1" "$2" <<'PY'
+import os, sys
+root, field = int(sys.argv[1]), sys.argv[2]
+children = {}
+for p in os.listdir('/proc'):
+    if p.isdigit():
+        try:
+            stat = open(f'/proc/{p}/stat').read()
+            ppid = int(stat.rsplit(')', 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(p))
+        except OSError:
+            pass
+total, todo = 0, [root]
+while todo:
+    pid = todo.pop()
+    todo.extend(children.get(pid, []))
+    try:
+        if field == 'pss':
+            for line in open(f'/proc/{pid}/smaps_rollup'):
+                if line.startswith('Pss:'):
+                    total += int(line.split()[1])
+        else:
+            fields = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()
+            # utime, stime, and the same for reaped children (socat forks one per connection)
+            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    except OSError:
+        pass
+print(total)
+PY
+}
+
+PEER_PID=""
+start_peer() { # name backend_port
+  local name="$1" backend="$2" dir="$work/$1"
+  mkdir -p "$dir"
+  case "$name" in
+    direct) PEER_PID=""; PORT="$backend"; return 0 ;;
+    haproxy|haproxy-splice)
+      local splice="" maxconn=$(( $(ulimit -n) / 2 - 100 ))
+      # Splicing needs a pipe (two more descriptors) per connection.
+      [ "$name" = haproxy-splice ] && splice=$'  option splice-request\n  option splice-response' \
+        && maxconn=$(( $(ulimit -n) * 2 / 5 - 100 ))
+      cat > "$dir/haproxy.cfg" <<CFG
+global
+  maxconn $maxconn
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 1h
+  timeout server 1h
+$splice
+frontend front
+  bind 127.0.0.1:$PEER_PORT
+  default_backend back
+backend back
+  server upstream 127.0.0.1:$backend
+CFG
+      haproxy -f "$dir/haproxy.cfg" -db >"$dir/log" 2>&1 & PEER_PID=$! ;;
+    nginx)
+      cat > "$dir/nginx.conf" <<CFG
+load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+daemon off;
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections $(( $(ulimit -n) / 2 - 100 )); }
+stream { server { listen 127.0.0.1:$PEER_PORT; proxy_pass 127.0.0.1:$backend; } }
+CFG
+      nginx -c "$dir/nginx.conf" -p "$dir" >"$dir/log" 2>&1 & PEER_PID=$! ;;
+    socat)
+      socat "TCP-LISTEN:$PEER_PORT,bind=127.0.0.1,fork,reuseaddr,backlog=4096" "TCP:127.0.0.1:$backend" >"$dir/log" 2>&1 &
+      PEER_PID=$! ;;
+    relay|relay-*)
+      local transport="auto"; [ "$name" != relay ] && transport="${name#relay-}"
+      # shellcheck disable=SC2086
+      java $RELAY_JAVA_OPTS -jar "$root/relay-cli/target/relay.jar" forward --listen "127.0.0.1:$PEER_PORT" \
+        --target "127.0.0.1:$backend" --transport "$transport" >"$dir/log" 2>&1 & PEER_PID=$! ;;
+    *) log "unknown peer $name"; return 1 ;;
+  esac
+  PORT="$PEER_PORT"
+  wait_listening "$PEER_PORT"
+}
+
+stop_peer() {
+  if [ -n "$PEER_PID" ]; then
+    kill "$PEER_PID" 2>/dev/null || true
+    timeout 20 tail --pid="$PEER_PID" -f /dev/null || kill -9 "$PEER_PID" 2>/dev/null || true
+    pkill -f "TCP-LISTEN:$PEER_PORT" 2>/dev/null || true
+  fi
+  for _ in $(seq 1 100); do ss -Hltn "sport = :$PEER_PORT" | grep -q . || break; sleep 0.05; done
+  PEER_PID=""
+}
+
+record() { echo "$round,$1,$2,$3" >> "$OUT/raw.csv"; } # peer metric value
+
+measure_bulk() { # peer streams direction
+  local peer="$1" streams="$2" dir="$3" flags=() cpu0 cpu1 json
+  [ "$dir" = reverse ] && flags+=(-R)
+  start_peer "$peer" "$IPERF_PORT"
+  timeout $((WARMUP + 30)) iperf3 -c 127.0.0.1 -p "$PORT" -t "$WARMUP" -P "$streams" "${flags[@]}" >/dev/null
+  cpu0=$([ -n "$PEER_PID" ] && tree_sum "$PEER_PID" cpu || echo 0)
+  json=$(timeout $((DURATION + 30)) iperf3 -c 127.0.0.1 -p "$PORT" -t "$DURATION" -P "$streams" "${flags[@]}" -J)
+  cpu1=$([ -n "$PEER_PID" ] && tree_sum "$PEER_PID" cpu || echo 0)
+  stop_peer
+  local gbits
+  gbits=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9)' <<<"$json")
+  record "$peer" "bulk_${streams}_${dir}_gbits" "$gbits"
+  if [ "$streams" = 1 ] && [ "$dir" = forward ] && [ "$peer" != direct ]; then
+    record "$peer" "bulk_1_forward_cores" "$(python3 -c "print(($cpu1-$cpu0)/$(getconf CLK_TCK)/$DURATION)")"
+  fi
+}
+
+measure_latency() { # peer
+  start_peer "$1" "$SOCKPERF_PORT"
+  local text
+  timeout $((WARMUP + 30)) sockperf ping-pong --tcp -i 127.0.0.1 -p "$PORT" -t "$WARMUP" -m 64 >/dev/null 2>&1
+  text=$(timeout $((DURATION + 30)) sockperf ping-pong --tcp -i 127.0.0.1 -p "$PORT" -t "$DURATION" -m 64 --full-rtt 2>&1)
+  stop_peer
+  record "$1" latency_p50_us "$(sed -n 's/.*percentile 50.000 = *\([0-9.]*\).*/\1/p' <<<"$text" | head -1)"
+  record "$1" latency_p99_us "$(sed -n 's/.*percentile 99.000 = *\([0-9.]*\).*/\1/p' <<<"$text" | head -1)"
+}
+
+measure_connrate() { # peer
+  start_peer "$1" "$ECHO_PORT"
+  local rate
+  timeout $((WARMUP + 30)) java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool \
+    connrate "$PORT" "$WARMUP" 4 >/dev/null
+  rate=$(timeout $((DURATION + 30)) java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool \
+    connrate "$PORT" "$DURATION" 4)
+  stop_peer
+  record "$1" conn_per_s "$rate"
+}
+
+measure_idle_memory() { # peer
+  # No relay, no memory; and an idle connection never splices, so haproxy-splice is haproxy here.
+  [ "$1" = direct ] || [ "$1" = haproxy-splice ] && return 0
+  local count="$IDLE_CONNS"; [ "$1" = socat ] && count="$SOCAT_IDLE_CONNS"
+  start_peer "$1" "$ECHO_PORT"
+  # One warm connection first, so lazily created pools count in the baseline, not per connection.
+  timeout 30 java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool idle "$PORT" 1 </dev/null >/dev/null
+  local before after fifo="$work/idle.fifo" ready
+  before=$(tree_sum "$PEER_PID" pss)
+  rm -f "$fifo"; mkfifo "$fifo"
+  java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool idle "$PORT" "$count" \
+    <"$fifo" >"$work/idle.out" 2>&1 & local holder=$!
+  exec 9>"$fifo"
+  for _ in $(seq 1 1200); do grep -q ready "$work/idle.out" && break; kill -0 $holder 2>/dev/null || break; sleep 0.05; done
+  ready=$(grep -c ready "$work/idle.out" || true)
+  sleep 1   # let the peer settle its allocations
+  after=$(tree_sum "$PEER_PID" pss)
+  exec 9>&-
+  timeout 30 tail --pid=$holder -f /dev/null || kill $holder 2>/dev/null || true
+  stop_peer
+  if [ "$ready" = 1 ]; then
+    record "$1" idle_kib_per_conn "$(python3 -c "print(($after-$before)/$count)")"
+  else
+    log "$1: idle connections were not all relayed: $(cat "$work/idle.out")"
+  fi
+}
+
+main() {
+  install_peers
+  build_relay
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # 8000 idle connections need 16000+ descriptors in the peer
+  mkdir -p "$OUT"
+  work=$(mktemp -d)
+  trap 'stop_peer; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+  echo "round,peer,metric,value" > "$OUT/raw.csv"
+
+  iperf3 -s -p "$IPERF_PORT" -B 127.0.0.1 >"$work/iperf.log" 2>&1 &
+  sockperf server --tcp -i 127.0.0.1 -p "$SOCKPERF_PORT" >"$work/sockperf.log" 2>&1 &
+  # The backend logs nothing per connection, so it never limits a peer's connection rate.
+  printf '<configuration><root level="WARN"/></configuration>\n' > "$work/quiet-logback.xml"
+  java -Dlogback.configurationFile="$work/quiet-logback.xml" -jar "$root/relay-cli/target/relay.jar" \
+    echo --listen "127.0.0.1:$ECHO_PORT" >"$work/echo.log" 2>&1 &
+  wait_listening "$IPERF_PORT"; wait_listening "$SOCKPERF_PORT"; wait_listening "$ECHO_PORT"
+
+  for round in $(seq 1 "$ROUNDS"); do
+    for peer in $PEERS; do
+      log "round $round/$ROUNDS: $peer"
+      for streams in 1 4; do
+        for dir in forward reverse; do measure_bulk "$peer" "$streams" "$dir"; done
+      done
+      measure_latency "$peer"
+      measure_connrate "$peer"
+      measure_idle_memory "$peer"
+    done
+  done
+
+  python3 "$here/report.py" "$OUT/raw.csv" "$OUT" "$ROUNDS" "$DURATION" "$IDLE_CONNS" \
+    "$(haproxy -v | head -1 | awk '{print $3}')" "$(nginx -v 2>&1 | sed 's/.*nginx\///')" \
+    "$(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p')" "$(java -version 2>&1 | head -1)"
+  log "wrote $OUT/latest.md and $OUT/latest.svg"
+}
+
+main "$@"

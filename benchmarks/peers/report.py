@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Turns compare.sh's raw.csv into a markdown table (medians over rounds) and an SVG chart."""
+import csv
+import datetime
+import os
+import platform
+import statistics
+import sys
+from collections import defaultdict
+
+raw, out, rounds, duration, idle, haproxy_v, nginx_v, socat_v, java_v = sys.argv[1:10]
+
+values = defaultdict(list)
+peers = []
+with open(raw) as f:
+    for row in csv.DictReader(f):
+        if row["value"] in ("", None):
+            continue
+        values[(row["peer"], row["metric"])].append(float(row["value"]))
+        if row["peer"] not in peers:
+            peers.append(row["peer"])
+
+
+def median(peer, metric):
+    v = values.get((peer, metric))
+    return statistics.median(v) if v else None
+
+
+def show(x, digits=1):
+    return "–" if x is None else f"{x:,.{digits}f}"
+
+
+columns = [
+    ("1 stream Gbit/s (fwd / rev)", lambda p: f"{show(median(p, 'bulk_1_forward_gbits'))} / {show(median(p, 'bulk_1_reverse_gbits'))}"),
+    ("4 streams Gbit/s (fwd / rev)", lambda p: f"{show(median(p, 'bulk_4_forward_gbits'))} / {show(median(p, 'bulk_4_reverse_gbits'))}"),
+    ("ping-pong p50 / p99 µs", lambda p: f"{show(median(p, 'latency_p50_us'))} / {show(median(p, 'latency_p99_us'))}"),
+    ("new conn/s", lambda p: show(median(p, "conn_per_s"), 0)),
+    ("idle KiB per relayed conn (PSS)", lambda p: show(median(p, "idle_kib_per_conn"))),
+    ("peer cores at 1 stream", lambda p: show(median(p, "bulk_1_forward_cores"), 2)),
+    ("Gbit/s per peer core", lambda p: show(
+        (median(p, "bulk_1_forward_gbits") / median(p, "bulk_1_forward_cores"))
+        if median(p, "bulk_1_forward_cores") else None)),
+]
+
+lines = [
+    f"Measured {datetime.date.today().isoformat()} on a {os.cpu_count()}-core "
+    f"{platform.system()} {platform.release()} host, loopback only; medians of {rounds} interleaved rounds, "
+    f"{duration} s per test, {idle} idle connections (socat: fewer, it forks per connection). "
+    f"HAProxy {haproxy_v}, nginx {nginx_v}, socat {socat_v}, {java_v}.",
+    "",
+    "| peer | " + " | ".join(c[0] for c in columns) + " |",
+    "|---|" + "---|" * len(columns),
+]
+for p in peers:
+    lines.append(f"| {p} | " + " | ".join(c[1](p) for c in columns) + " |")
+
+if "relay" in peers:
+    lines.append("")
+    lines.append("relay against the others (ratio in this run; bulk and conn/s higher is better, latency and memory lower):")
+    lines.append("")
+    for other in [p for p in peers if p not in ("relay", "direct")]:
+        parts = []
+        for metric, label in [("bulk_1_forward_gbits", "1 stream"), ("bulk_4_forward_gbits", "4 streams"),
+                              ("latency_p50_us", "p50"), ("latency_p99_us", "p99"),
+                              ("conn_per_s", "conn/s"), ("idle_kib_per_conn", "idle memory")]:
+            a, b = median("relay", metric), median(other, metric)
+            if a and b:
+                parts.append(f"{label} {a / b:.2f}×")
+        lines.append(f"- vs {other}: " + ", ".join(parts))
+
+with open(os.path.join(out, "latest.md"), "w") as f:
+    f.write("\n".join(lines) + "\n")
+print("\n".join(lines))
+
+# A grouped bar chart of bulk throughput, self-contained SVG.
+series = [("1 stream", "bulk_1_forward_gbits", "#4e79a7"), ("4 streams", "bulk_4_forward_gbits", "#f28e2b")]
+top = max([median(p, m) or 0 for p in peers for _, m, _ in series] + [1])
+width, height, left, bottom = 120 * len(peers) + 80, 320, 60, 40
+bar = 40
+svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+       f'<text x="{left}" y="18" font-size="14">Bulk throughput through each peer, Gbit/s (loopback, forward direction)</text>']
+plot_h = height - bottom - 40
+for i, p in enumerate(peers):
+    x0 = left + i * 120
+    for j, (label, metric, color) in enumerate(series):
+        v = median(p, metric) or 0
+        h = plot_h * v / top
+        x = x0 + j * bar
+        y = height - bottom - h
+        svg.append(f'<rect x="{x}" y="{y:.1f}" width="{bar - 4}" height="{h:.1f}" fill="{color}"/>')
+        svg.append(f'<text x="{x + (bar - 4) / 2}" y="{y - 3:.1f}" text-anchor="middle">{v:.1f}</text>')
+    svg.append(f'<text x="{x0 + bar - 2}" y="{height - bottom + 16}" text-anchor="middle">{p}</text>')
+for j, (label, _, color) in enumerate(series):
+    svg.append(f'<rect x="{width - 110}" y="{30 + j * 18}" width="12" height="12" fill="{color}"/>')
+    svg.append(f'<text x="{width - 94}" y="{40 + j * 18}">{label}</text>')
+svg.append(f'<line x1="{left - 5}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#333"/>')
+svg.append("</svg>")
+with open(os.path.join(out, "latest.svg"), "w") as f:
+    f.write("\n".join(svg) + "\n")
