@@ -15,6 +15,7 @@ root="$(cd "$here/../.." && pwd)"
 ROUNDS="${ROUNDS:-2}"
 DURATION="${DURATION:-5}"
 WARMUP="${WARMUP:-2}"   # seconds of load before each measurement, so JIT-compiled peers are measured warm
+CONNRATE_WARMUP="${CONNRATE_WARMUP:-10}"   # the JVM needs ~10 s of connection churn before its rate settles
 IDLE_CONNS="${IDLE_CONNS:-8000}"
 SOCAT_IDLE_CONNS="${SOCAT_IDLE_CONNS:-1000}"   # socat forks a process per connection
 PEERS="${PEERS:-direct haproxy haproxy-splice nginx socat relay}"
@@ -178,8 +179,8 @@ measure_latency() { # peer
 measure_connrate() { # peer
   start_peer "$1" "$ECHO_PORT"
   local rate
-  timeout $((WARMUP + 30)) java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool \
-    connrate "$PORT" "$WARMUP" 4 >/dev/null
+  timeout $((CONNRATE_WARMUP + 30)) java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool \
+    connrate "$PORT" "$CONNRATE_WARMUP" 4 >/dev/null
   rate=$(timeout $((DURATION + 30)) java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool \
     connrate "$PORT" "$DURATION" 4)
   stop_peer

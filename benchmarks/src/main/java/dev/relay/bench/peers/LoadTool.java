@@ -1,6 +1,7 @@
 package dev.relay.bench.peers;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -29,14 +30,21 @@ public final class LoadTool {
     }
 
     public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one mode; results go to {@code out} for the calling script to read. Returns the exit code. */
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length == 4 && args[0].equals("connrate")) {
-            System.out.printf("%.0f%n", connectionRate(port(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3])));
-        } else if (args.length == 3 && args[0].equals("idle")) {
-            holdIdle(port(args[1]), Integer.parseInt(args[2]));
-        } else {
-            System.err.println("usage: LoadTool connrate PORT SECONDS THREADS | idle PORT COUNT");
-            System.exit(2);
+            out.printf("%.0f%n", connectionRate(port(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3])));
+            return 0;
         }
+        if (args.length == 3 && args[0].equals("idle")) {
+            holdIdle(port(args[1]), Integer.parseInt(args[2]), out);
+            return 0;
+        }
+        err.println("usage: LoadTool connrate PORT SECONDS THREADS | idle PORT COUNT");
+        return 2;
     }
 
     private static InetSocketAddress port(String port) {
@@ -81,7 +89,7 @@ public final class LoadTool {
         return total / elapsed;
     }
 
-    private static void holdIdle(InetSocketAddress target, int count) throws IOException {
+    private static void holdIdle(InetSocketAddress target, int count, PrintStream out) throws IOException {
         List<SocketChannel> open = new ArrayList<>(count);
         ByteBuffer one = ByteBuffer.allocate(1);
         try {
@@ -93,8 +101,8 @@ public final class LoadTool {
                     throw new IOException("connection " + i + " was not relayed");
                 }
             }
-            System.out.println("ready " + open.size());
-            System.out.flush();
+            out.println("ready " + open.size());
+            out.flush();
             while (System.in.read() >= 0) {
                 // hold until the caller closes stdin
             }
