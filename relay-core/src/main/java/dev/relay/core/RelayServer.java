@@ -23,6 +23,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -96,7 +97,13 @@ public final class RelayServer implements AutoCloseable {
         }
         RelayChannelInitializer.applyFlowControl(bootstrap);
 
-        ChannelFuture bind = bootstrap.bind(transport.addressFor(config.listen())).awaitUninterruptibly();
+        SocketAddress listenAddress = resolveListenAddress(config.listen(), transport);
+        if (listenAddress == null) {
+            shutdown(acceptGroup, ioGroup, resolver);
+            throw new RelayStartException("cannot listen on " + config.listen() + ": cannot resolve "
+                    + ((Endpoint.Inet) config.listen()).host(), null);
+        }
+        ChannelFuture bind = bootstrap.bind(listenAddress).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             shutdown(acceptGroup, ioGroup, resolver);
             throw new RelayStartException("cannot listen on " + config.listen() + ": "
@@ -106,6 +113,19 @@ public final class RelayServer implements AutoCloseable {
         log.info("relay listening on {} -> {} (transport {}, {} io threads)",
                 Addresses.format(server.localAddress()), config.target(), transport.kind(), ioThreads);
         return server;
+    }
+
+    /**
+     * The listen address, with a hostname looked up here, once, on the starting thread (never an event loop);
+     * null when the name does not resolve.
+     */
+    private static SocketAddress resolveListenAddress(Endpoint listen, Transport transport) {
+        SocketAddress address = transport.addressFor(listen);
+        if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
+            InetSocketAddress resolved = new InetSocketAddress(inet.getHostString(), inet.getPort());
+            return resolved.isUnresolved() ? null : resolved;
+        }
+        return address;
     }
 
     /** The address the listener is bound to (with the real port when port 0 was asked for). */

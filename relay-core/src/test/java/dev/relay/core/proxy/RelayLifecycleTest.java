@@ -36,11 +36,11 @@ class RelayLifecycleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
-    void hostnameTargetIsResolvedAndHexdumpLogsTheBytes(TransportKind transport) throws Exception {
+    void hostnamesAreResolvedAndHexdumpLogsTheBytes(TransportKind transport) throws Exception {
         try (PlainServer upstream = PlainServer.start(Family.IPV4.bindAddress(dir), channel -> {
                  Loopback.writeFully(channel, Loopback.readToEnd(channel, 1024));
              });
-             TestRelay relay = TestRelay.start(transport, Family.IPV4.relayListen(dir),
+             TestRelay relay = TestRelay.start(transport, Endpoint.parse("localhost:0"),
                      Endpoint.parse("localhost:" + ((InetSocketAddress) upstream.address()).getPort()),
                      b -> b.hexdump(true));
              SocketChannel client = Loopback.connect(relay.address())) {
