@@ -90,6 +90,16 @@ class RelayJarIT {
         assertFalse(result.stderr().contains("Exception"), result.stderr());
     }
 
+    @Test
+    void aTransportAskedForByNameThatCannotLoadSaysWhy() throws Exception {
+        // Netty's switch that refuses every native transport stands in for a host without epoll.
+        Result result = runToEnd(null, List.of("-Dio.netty.transport.noNative=true"),
+                "forward", "--listen", "127.0.0.1:0", "--target", "127.0.0.1:7792", "--transport", "epoll");
+        assertEquals(1, result.exit(), result.stderr());
+        assertTrue(result.stderr().startsWith("relay: transport epoll is not available here: "), result.stderr());
+        assertEquals(1, result.stderr().strip().lines().count(), result.stderr());
+    }
+
     private Process start(Path log, String... args) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -112,9 +122,15 @@ class RelayJarIT {
     }
 
     private Result runToEnd(Path stdin, String... args) throws Exception {
+        return runToEnd(stdin, List.of(), args);
+    }
+
+    private Result runToEnd(Path stdin, List<String> jvmFlags, String... args) throws Exception {
         Path out = Files.createTempFile("out", ".bin");
         Path err = Files.createTempFile("err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command(args))
+        List<String> command = command(args);
+        command.addAll(1, jvmFlags);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
                 : ProcessBuilder.Redirect.from(stdin.toFile()));
