@@ -11,6 +11,7 @@ import dev.relay.core.proxy.RelayChannelInitializer;
 import dev.relay.core.proxy.RelayConnection;
 import dev.relay.core.proxy.RouteContext;
 import dev.relay.core.transport.Transport;
+import dev.relay.core.transport.TransportKind;
 import dev.relay.core.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -110,6 +111,10 @@ public final class RelayServer implements AutoCloseable {
                     + lowerFirst(Failures.describe(bind.cause())), bind.cause());
         }
         RelayServer server = new RelayServer(route, acceptGroup, ioGroup, resolver, bind.channel());
+        if (transport.kind() == TransportKind.EPOLL) {
+            log.warn("transport epoll: with Netty 4.2.18 a client that half-closes while relay is pausing it can have "
+                    + "its reply cut short by a reset; io_uring and nio do not (see docs/performance.md)");
+        }
         log.info("relay listening on {} -> {} (transport {}, {} io threads)",
                 Addresses.format(server.localAddress()), config.target(), transport.kind(), ioThreads);
         return server;
