@@ -1,2 +1,2 @@
-/** The origin's two helper programs done properly: an echo server to relay to, and a scriptable client. */
+/** Two helpers for trying relay out and for tests: an echo server to relay to, and a scriptable client. */
 package dev.relay.core.tools;
