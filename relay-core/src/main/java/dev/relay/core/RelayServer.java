@@ -6,7 +6,6 @@ import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.proxy.Addresses;
 import dev.relay.core.proxy.CloseReason;
 import dev.relay.core.proxy.ConnectionRegistry;
-import dev.relay.core.proxy.Failures;
 import dev.relay.core.proxy.RelayChannelInitializer;
 import dev.relay.core.proxy.RelayConnection;
 import dev.relay.core.proxy.RouteContext;
@@ -19,6 +18,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -72,7 +71,8 @@ public final class RelayServer implements AutoCloseable {
 
     public static RelayServer start(RelayConfig config, RelayHooks hooks) {
         Transport transport = Transports.select(config.transport());
-        Class<? extends io.netty.channel.ServerChannel> serverChannel = transport.serverChannelFor(config.listen());
+        Class<? extends ServerChannel> serverChannel = transport.serverChannelFor(config.listen());
+        // Fail before any thread starts when the transport cannot reach the target (a Unix socket it lacks).
         transport.channelFor(config.target());
 
         EventLoopGroup acceptGroup = new MultiThreadIoEventLoopGroup(1,
@@ -107,8 +107,7 @@ public final class RelayServer implements AutoCloseable {
         ChannelFuture bind = bootstrap.bind(listenAddress).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             shutdown(acceptGroup, ioGroup, resolver);
-            throw new RelayStartException("cannot listen on " + config.listen() + ": "
-                    + lowerFirst(Failures.describe(bind.cause())), bind.cause());
+            throw RelayStartException.cannotListen(config.listen(), bind.cause());
         }
         RelayServer server = new RelayServer(route, acceptGroup, ioGroup, resolver, bind.channel());
         if (transport.kind() == TransportKind.EPOLL) {
@@ -199,9 +198,5 @@ public final class RelayServer implements AutoCloseable {
         acceptGroup.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
         ioGroup.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
         resolver.close();
-    }
-
-    private static String lowerFirst(String s) {
-        return s.isEmpty() ? s : s.substring(0, 1).toLowerCase(Locale.ROOT) + s.substring(1);
     }
 }

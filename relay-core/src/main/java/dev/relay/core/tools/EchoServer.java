@@ -3,7 +3,6 @@ package dev.relay.core.tools;
 import dev.relay.core.RelayStartException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.proxy.Addresses;
-import dev.relay.core.proxy.Failures;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;
@@ -18,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -60,8 +58,7 @@ public final class EchoServer implements AutoCloseable {
         ChannelFuture bind = bootstrap.bind(transport.addressFor(config.listen())).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-            throw new RelayStartException("cannot listen on " + config.listen() + ": "
-                    + Failures.describe(bind.cause()).toLowerCase(Locale.ROOT), bind.cause());
+            throw RelayStartException.cannotListen(config.listen(), bind.cause());
         }
         log.info("echo server listening on {} ({}, transport {})", Addresses.format(bind.channel().localAddress()),
                 config.reply() == null ? "echoing" : "replying \"" + config.reply() + "\"", transport.kind());
