@@ -1,7 +1,6 @@
 package dev.relay.core;
 
 import dev.relay.core.proxy.ConnectionSummary;
-import dev.relay.core.resolve.OffloadedResolverGroup;
 import io.netty.resolver.AddressResolverGroup;
 
 import java.net.SocketAddress;
@@ -12,14 +11,16 @@ import java.util.function.Supplier;
  * What an embedding program may plug into a relay: how upstream names are resolved, and who hears of each
  * finished connection.
  *
- * @param resolver called once per relay start; the relay closes what it returns when it stops
+ * @param resolver called once per relay start; the relay closes what it returns when it stops. When it returns
+ *                 null (as {@link #DEFAULT} does), the relay uses its own asynchronous DNS resolver, set up by
+ *                 the config's {@code dns} section
  * @param onClosed told of every finished connection, on that connection's event loop: it must not block
  */
 public record RelayHooks(
         Supplier<AddressResolverGroup<? extends SocketAddress>> resolver,
         Consumer<ConnectionSummary> onClosed) {
 
-    public static final RelayHooks DEFAULT = new RelayHooks(OffloadedResolverGroup::new, summary -> { });
+    public static final RelayHooks DEFAULT = new RelayHooks(() -> null, summary -> { });
 
     public RelayHooks {
         if (resolver == null || onClosed == null) {

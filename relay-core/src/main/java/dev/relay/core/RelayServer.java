@@ -1,7 +1,11 @@
 package dev.relay.core;
 
+import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RelayConfig;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.ServerConfig;
+import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.proxy.Addresses;
 import dev.relay.core.proxy.CloseReason;
@@ -9,16 +13,16 @@ import dev.relay.core.proxy.ConnectionRegistry;
 import dev.relay.core.proxy.RelayChannelInitializer;
 import dev.relay.core.proxy.RelayConnection;
 import dev.relay.core.proxy.RouteContext;
+import dev.relay.core.resolve.DnsResolvers;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.transport.TransportKind;
 import dev.relay.core.transport.Transports;
+import dev.relay.core.upstream.HealthChecker;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -27,11 +31,19 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
- * A running relay: one listener, its event loops, and the connections it carries.
+ * A running relay: its routes and their listeners, its event loops, and the connections it carries. A reload
+ * ({@link #reload}) applies a new config while traffic flows.
  *
  * <pre>{@code
  * try (RelayServer relay = RelayServer.start(RelayConfig.of(Endpoint.parse("127.0.0.1:0"),
@@ -47,49 +59,204 @@ public final class RelayServer implements AutoCloseable {
     /** After the drain timeout, how long closing the remaining connections may take before the loops stop anyway. */
     private static final Duration FORCED_CLOSE_GRACE = Duration.ofSeconds(5);
 
-    private final RouteContext route;
+    private final Transport transport;
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
-    private final Channel listener;
+    private final RelayHooks hooks;
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final AtomicLong connectionIds = new AtomicLong();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    // Guarded by this: only start, reload and close change them.
+    private final Map<String, RouteContext> routes = new LinkedHashMap<>();
+    private final Map<Endpoint, Listener> listeners = new LinkedHashMap<>();
+    private final Map<String, HealthChecker> checkers = new LinkedHashMap<>();
+    private final List<RouteContext> draining = new ArrayList<>();
+    private volatile ServerConfig config;
     private boolean stopping;
 
-    private RelayServer(RouteContext route, EventLoopGroup acceptGroup, EventLoopGroup ioGroup,
-                        AddressResolverGroup<? extends SocketAddress> resolver, Channel listener) {
-        this.route = route;
+    private RelayServer(ServerConfig config, Transport transport, EventLoopGroup acceptGroup, EventLoopGroup ioGroup,
+                        AddressResolverGroup<? extends SocketAddress> resolver, RelayHooks hooks) {
+        this.config = config;
+        this.transport = transport;
         this.acceptGroup = acceptGroup;
         this.ioGroup = ioGroup;
         this.resolver = resolver;
-        this.listener = listener;
+        this.hooks = hooks;
     }
 
     /** Binds the listener and starts relaying; throws {@link RelayStartException} when it cannot. */
     public static RelayServer start(RelayConfig config) {
-        return start(config, RelayHooks.DEFAULT);
+        return start(config.toServerConfig(), RelayHooks.DEFAULT);
     }
 
     public static RelayServer start(RelayConfig config, RelayHooks hooks) {
-        Transport transport = Transports.select(config.transport());
-        Class<? extends ServerChannel> serverChannel = transport.serverChannelFor(config.listen());
-        // Fail before any thread starts when the transport cannot reach the target (a Unix socket it lacks).
-        transport.channelFor(config.target());
+        return start(config.toServerConfig(), hooks);
+    }
 
+    public static RelayServer start(ServerConfig config) {
+        return start(config, RelayHooks.DEFAULT);
+    }
+
+    /** Binds every route's listeners and starts relaying; throws {@link RelayStartException} when it cannot. */
+    public static RelayServer start(ServerConfig config, RelayHooks hooks) {
+        Transport transport = Transports.select(config.transport());
+        // Fail before any thread starts when the transport cannot carry an address (a Unix socket it lacks).
+        checkAddresses(config, transport);
         EventLoopGroup acceptGroup = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("relay-accept"), transport.ioHandlerFactory());
         int ioThreads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
         EventLoopGroup ioGroup = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("relay-io"), transport.ioHandlerFactory());
         AddressResolverGroup<? extends SocketAddress> resolver = hooks.resolver().get();
-        RouteContext route = new RouteContext(config, transport, new RelayCounters(), resolver, hooks.onClosed());
+        if (resolver == null) {
+            resolver = DnsResolvers.create(config.dns(), transport);
+        }
+        RelayServer server = new RelayServer(config, transport, acceptGroup, ioGroup, resolver, hooks);
+        try {
+            synchronized (server) {
+                server.apply(config);
+            }
+        } catch (RuntimeException e) {
+            shutdown(acceptGroup, ioGroup, resolver);
+            throw e;
+        }
+        if (transport.kind() == TransportKind.EPOLL) {
+            log.warn("transport epoll: with Netty 4.2.18 a client that half-closes while relay is pausing it can have "
+                    + "its reply cut short by a reset; io_uring and nio do not (see docs/performance.md)");
+        }
+        log.info("relay started: {} routes, transport {}, {} io threads", config.routes().size(), transport.kind(),
+                ioThreads);
+        return server;
+    }
 
+    private static void checkAddresses(ServerConfig config, Transport transport) {
+        for (RouteConfig route : config.routes()) {
+            route.listen().forEach(transport::serverChannelFor);
+            route.upstreams().stream().map(UpstreamConfig::address).forEach(transport::channelFor);
+        }
+    }
+
+    /**
+     * Applies {@code next} while traffic flows: new routes start listening, removed routes stop accepting and
+     * drain, changed routes apply to new connections; open connections are never cut. All or nothing: when a new
+     * listen address cannot be bound, nothing changes and {@link RelayStartException} says why. Settings that need
+     * a restart (transport, io_threads, dns) are kept and reported.
+     */
+    public synchronized ReloadResult reload(ServerConfig next) {
+        if (stopping) {
+            throw new IllegalStateException("the relay is stopping");
+        }
+        List<String> notApplied = new ArrayList<>();
+        ServerConfig current = config;
+        if (next.transport() != current.transport()) {
+            notApplied.add("transport " + next.transport().label());
+        }
+        if (next.ioThreads() != current.ioThreads()) {
+            notApplied.add("io_threads " + next.ioThreads());
+        }
+        if (!next.dns().equals(current.dns())) {
+            notApplied.add("dns");
+        }
+        ServerConfig effective = new ServerConfig(current.transport(), current.ioThreads(), next.backlog(),
+                next.drainTimeout(), current.dns(), next.routes());
+        checkAddresses(effective, transport);
+        ReloadResult result = apply(effective);
+        result = new ReloadResult(result.added(), result.changed(), result.removed(), notApplied);
+        for (String setting : notApplied) {
+            log.warn("reload: {} needs a restart; keeping the running value", setting);
+        }
+        log.info("reload: {}", result);
+        return result;
+    }
+
+    /** Makes the running routes and listeners match {@code next}; binds first, so a bind failure changes nothing. */
+    private ReloadResult apply(ServerConfig next) {
+        Map<String, RouteContext> nextRoutes = new LinkedHashMap<>();
+        List<String> added = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        for (RouteConfig route : next.routes()) {
+            RouteContext running = routes.get(route.name());
+            if (running == null) {
+                nextRoutes.put(route.name(), new RouteContext(route, transport, resolver, registry, connectionIds,
+                        hooks.onClosed()));
+                added.add(route.name());
+            } else {
+                nextRoutes.put(route.name(), running);
+                if (!running.state().config().equals(route)) {
+                    changed.add(route.name());
+                }
+            }
+        }
+        Map<Endpoint, Listener> bound = bindNewListeners(next, nextRoutes);
+
+        // Nothing below can fail: commit.
+        for (String name : changed) {
+            nextRoutes.get(name).update(next.route(name).orElseThrow());
+        }
+        Map<Endpoint, RouteContext> owner = new LinkedHashMap<>();
+        for (RouteConfig route : next.routes()) {
+            route.listen().forEach(endpoint -> owner.put(endpoint, nextRoutes.get(route.name())));
+        }
+        for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            RouteContext route = owner.get(entry.getKey());
+            if (route == null) {
+                entry.getValue().channel().close();
+                log.info("stopped listening on {}", entry.getKey());
+                it.remove();
+            } else {
+                entry.getValue().route(route);
+            }
+        }
+        listeners.putAll(bound);
+        List<String> removed = new ArrayList<>();
+        for (RouteContext route : routes.values()) {
+            if (!nextRoutes.containsKey(route.name())) {
+                removed.add(route.name());
+                drain(route, next.drainTimeout());
+            }
+        }
+        routes.clear();
+        routes.putAll(nextRoutes);
+        config = next;
+        restartHealthChecks(added, changed, removed);
+        for (String name : added) {
+            RouteConfig route = next.route(name).orElseThrow();
+            log.info("route {} listening on {} -> {} ({})", name, listenAddresses(name), route.upstreams().stream()
+                    .map(u -> u.address().toString()).collect(Collectors.joining(", ")), route.balance().label());
+        }
+        return new ReloadResult(added, changed, removed, List.of());
+    }
+
+    private Map<Endpoint, Listener> bindNewListeners(ServerConfig next, Map<String, RouteContext> nextRoutes) {
+        Map<Endpoint, Listener> bound = new LinkedHashMap<>();
+        for (RouteConfig route : next.routes()) {
+            for (Endpoint endpoint : route.listen()) {
+                if (listeners.containsKey(endpoint)) {
+                    continue;
+                }
+                Listener listener = new Listener(endpoint, nextRoutes.get(route.name()));
+                try {
+                    listener.bound(bind(endpoint, listener, next.backlog()));
+                } catch (RuntimeException e) {
+                    bound.values().forEach(l -> l.channel().close().awaitUninterruptibly());
+                    throw e;
+                }
+                bound.put(endpoint, listener);
+            }
+        }
+        return bound;
+    }
+
+    private io.netty.channel.Channel bind(Endpoint endpoint, Listener listener, int backlog) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
-                .channel(serverChannel)
-                .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .channel(transport.serverChannelFor(endpoint))
+                .option(ChannelOption.SO_BACKLOG, backlog)
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new RelayChannelInitializer(route));
-        if (config.listen() instanceof Endpoint.Inet) {
+                .childHandler(new RelayChannelInitializer(listener::route));
+        if (endpoint instanceof Endpoint.Inet) {
             // Half-close only on TCP; see RouteContext for why Unix sockets end at their first FIN.
             bootstrap.option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -97,33 +264,23 @@ public final class RelayServer implements AutoCloseable {
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
         RelayChannelInitializer.applyFlowControl(bootstrap);
-
-        SocketAddress listenAddress = resolveListenAddress(config.listen(), transport);
-        if (listenAddress == null) {
-            shutdown(acceptGroup, ioGroup, resolver);
-            throw new RelayStartException("cannot listen on " + config.listen() + ": cannot resolve "
-                    + ((Endpoint.Inet) config.listen()).host(), null);
+        SocketAddress address = resolveListenAddress(endpoint);
+        if (address == null) {
+            throw new RelayStartException("cannot listen on " + endpoint + ": cannot resolve "
+                    + ((Endpoint.Inet) endpoint).host(), null);
         }
-        ChannelFuture bind = bootstrap.bind(listenAddress).awaitUninterruptibly();
+        ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
         if (!bind.isSuccess()) {
-            shutdown(acceptGroup, ioGroup, resolver);
-            throw RelayStartException.cannotListen(config.listen(), bind.cause());
+            throw RelayStartException.cannotListen(endpoint, bind.cause());
         }
-        RelayServer server = new RelayServer(route, acceptGroup, ioGroup, resolver, bind.channel());
-        if (transport.kind() == TransportKind.EPOLL) {
-            log.warn("transport epoll: with Netty 4.2.18 a client that half-closes while relay is pausing it can have "
-                    + "its reply cut short by a reset; io_uring and nio do not (see docs/performance.md)");
-        }
-        log.info("relay listening on {} -> {} (transport {}, {} io threads)",
-                Addresses.format(server.localAddress()), config.target(), transport.kind(), ioThreads);
-        return server;
+        return bind.channel();
     }
 
     /**
      * The listen address, with a hostname looked up here, once, on the starting thread (never an event loop);
      * null when the name does not resolve.
      */
-    private static SocketAddress resolveListenAddress(Endpoint listen, Transport transport) {
+    private SocketAddress resolveListenAddress(Endpoint listen) {
         SocketAddress address = transport.addressFor(listen);
         if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
             InetSocketAddress resolved = new InetSocketAddress(inet.getHostString(), inet.getPort());
@@ -132,26 +289,99 @@ public final class RelayServer implements AutoCloseable {
         return address;
     }
 
-    /** The address the listener is bound to (with the real port when port 0 was asked for). */
-    public SocketAddress localAddress() {
-        return listener.localAddress();
+    private void restartHealthChecks(List<String> added, List<String> changed, List<String> removed) {
+        List<String> stale = new ArrayList<>(changed);
+        stale.addAll(removed);
+        for (String name : stale) {
+            HealthChecker checker = checkers.remove(name);
+            if (checker != null) {
+                checker.close();
+            }
+        }
+        List<String> fresh = new ArrayList<>(added);
+        fresh.addAll(changed);
+        for (String name : fresh) {
+            RouteContext route = routes.get(name);
+            HealthChecker checker = HealthChecker.start(route.state().pool(), ioGroup.next(), transport, resolver);
+            if (checker != null) {
+                checkers.put(name, checker);
+            }
+        }
     }
 
-    public RelayConfig config() {
-        return route.config();
+    /** A removed route's connections may finish for up to {@code within}; the ones still open then are closed. */
+    private void drain(RouteContext route, Duration within) {
+        log.info("route {} removed: {} open connections may finish within {}ms", route.name(),
+                route.openConnections(), within.toMillis());
+        draining.add(route);
+        ioGroup.next().schedule(() -> {
+            for (RelayConnection connection : connectionsOf(route.name())) {
+                connection.client().eventLoop().execute(() -> connection.close(CloseReason.ROUTE_REMOVED));
+            }
+            synchronized (this) {
+                draining.remove(route);
+            }
+        }, within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private List<RelayConnection> connectionsOf(String route) {
+        return registry.connections().stream().filter(c -> c.route().equals(route)).toList();
+    }
+
+    /** The address the first route's first listener is bound to (with the real port when port 0 was asked for). */
+    public SocketAddress localAddress() {
+        return localAddresses(config.routes().get(0).name()).get(0);
+    }
+
+    /** The addresses {@code route}'s listeners are bound to, in config order. */
+    public synchronized List<SocketAddress> localAddresses(String route) {
+        RouteConfig routeConfig = config.route(route)
+                .orElseThrow(() -> new ConfigException("no route named " + route));
+        return routeConfig.listen().stream()
+                .map(listeners::get)
+                .filter(Objects::nonNull)
+                .map(l -> l.channel().localAddress())
+                .toList();
+    }
+
+    private String listenAddresses(String route) {
+        return localAddresses(route).stream().map(Addresses::format).collect(Collectors.joining(", "));
+    }
+
+    /** The config running now: the one started with, or the last one a reload applied. */
+    public ServerConfig config() {
+        return config;
     }
 
     public Transport transport() {
-        return route.transport();
+        return transport;
     }
 
-    public RelayCounters counters() {
-        return route.counters();
+    /** Every route's counters added up, as a copy. */
+    public synchronized RelayCounters counters() {
+        List<RelayCounters> parts = new ArrayList<>();
+        routes.values().forEach(r -> parts.add(r.counters()));
+        draining.forEach(r -> parts.add(r.counters()));
+        return RelayCounters.sum(parts);
+    }
+
+    /** The live counters of one route. */
+    public synchronized RelayCounters counters(String route) {
+        RouteContext context = routes.get(route);
+        if (context == null) {
+            throw new ConfigException("no route named " + route);
+        }
+        return context.counters();
+    }
+
+    /** The running routes, by name: their live config, upstream pool and counters. */
+    public synchronized Map<String, RouteContext> routes() {
+        return Map.copyOf(routes);
     }
 
     /** The connections open right now. */
     public ConnectionRegistry connections() {
-        return route.registry();
+        return registry;
     }
 
     /** Completes once {@link #close()} has freed everything. */
@@ -171,17 +401,19 @@ public final class RelayServer implements AutoCloseable {
                 return;
             }
             stopping = true;
+            // The listeners stay in the map, closed, so localAddress() still tells where the relay was.
+            listeners.values().forEach(l -> l.channel().close().awaitUninterruptibly());
+            checkers.values().forEach(HealthChecker::close);
+            checkers.clear();
         }
-        ConnectionRegistry open = route.registry();
-        listener.close().awaitUninterruptibly();
-        Duration drain = route.config().drainTimeout();
-        log.info("relay stopping: {} open connections, draining for up to {}ms", open.size(), drain.toMillis());
+        Duration drain = config.drainTimeout();
+        log.info("relay stopping: {} open connections, draining for up to {}ms", registry.size(), drain.toMillis());
         try {
-            if (!open.awaitEmpty(drain)) {
-                for (RelayConnection connection : open.connections()) {
+            if (!registry.awaitEmpty(drain)) {
+                for (RelayConnection connection : registry.connections()) {
                     connection.client().eventLoop().execute(() -> connection.close(CloseReason.SHUTDOWN));
                 }
-                open.awaitEmpty(FORCED_CLOSE_GRACE);
+                registry.awaitEmpty(FORCED_CLOSE_GRACE);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

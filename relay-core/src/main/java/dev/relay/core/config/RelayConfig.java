@@ -3,6 +3,7 @@ package dev.relay.core.config;
 import dev.relay.core.transport.TransportKind;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One relay route: where to listen, where to connect, and how. Immutable; every value is checked here, so a
@@ -30,11 +31,13 @@ public record RelayConfig(
         int ioThreads) {
 
     public static final TransportKind DEFAULT_TRANSPORT = TransportKind.AUTO;
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
-    public static final int DEFAULT_BACKLOG = 1024;
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = RouteTimeouts.DEFAULT_CONNECT;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = RouteTimeouts.DEFAULT_IDLE;
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = ServerConfig.DEFAULT_DRAIN_TIMEOUT;
+    public static final int DEFAULT_BACKLOG = ServerConfig.DEFAULT_BACKLOG;
     public static final int DEFAULT_IO_THREADS = 0;
+    /** The name of the one route {@link #toServerConfig()} makes. */
+    public static final String DEFAULT_ROUTE_NAME = "default";
 
     public RelayConfig {
         require(listen != null, "listen: missing (expected: an address)");
@@ -60,6 +63,14 @@ public record RelayConfig(
 
     public static Builder builder(Endpoint listen, Endpoint target) {
         return new Builder(listen, target);
+    }
+
+    /** The same relay as a one-route {@link ServerConfig}, the form a config file takes; the route is "default". */
+    public ServerConfig toServerConfig() {
+        RouteConfig route = new RouteConfig(DEFAULT_ROUTE_NAME, List.of(listen), List.of(UpstreamConfig.of(target)),
+                RouteConfig.DEFAULT_BALANCE, HealthCheckConfig.OFF, RouteConfig.DEFAULT_CONNECT_RETRIES,
+                new RouteTimeouts(connectTimeout, idleTimeout, Duration.ZERO), RouteLimits.NONE, Acl.OPEN, hexdump);
+        return new ServerConfig(transport, ioThreads, backlog, drainTimeout, DnsConfig.DEFAULT, List.of(route));
     }
 
     public Builder toBuilder() {

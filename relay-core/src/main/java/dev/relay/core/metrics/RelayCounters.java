@@ -35,6 +35,17 @@ public final class RelayCounters {
         return values[counter.ordinal()].sum();
     }
 
+    /** The sum of several routes' counters, as one copy. */
+    public static RelayCounters sum(Iterable<RelayCounters> parts) {
+        RelayCounters total = new RelayCounters();
+        for (RelayCounters part : parts) {
+            for (RelayCounter counter : RelayCounter.values()) {
+                total.add(counter, part.get(counter));
+            }
+        }
+        return total;
+    }
+
     /** A consistent-enough copy of every value, in declaration order. */
     public Map<RelayCounter, Long> snapshot() {
         Map<RelayCounter, Long> copy = new EnumMap<>(RelayCounter.class);

@@ -16,8 +16,16 @@ public enum CloseReason {
     CONNECT_FAILED,
     /** The upstream did not answer within the connect timeout. */
     CONNECT_TIMEOUT,
+    /** The route had no healthy upstream to send the connection to. */
+    NO_UPSTREAM,
     /** No byte moved either way for the idle timeout. */
     IDLE_TIMEOUT,
+    /** The connection reached the route's maximum duration. */
+    MAX_DURATION,
+    /** A reload removed the route and the drain timeout ran out. */
+    ROUTE_REMOVED,
+    /** Closed on request (an operator, or an embedding program). */
+    CLOSED_BY_OPERATOR,
     /** The relay was stopping and the drain timeout ran out. */
     SHUTDOWN,
     /** Something unexpected; the log line carries the cause. */

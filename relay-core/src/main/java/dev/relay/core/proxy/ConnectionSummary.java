@@ -7,12 +7,15 @@ import java.time.Instant;
 /**
  * What happened on one relayed connection, taken when both of its sockets have closed.
  *
+ * @param route                  the route's name
+ * @param upstream               the upstream it was relayed to (the last one tried when none answered), or "-"
  * @param peakBufferedUpstream   the most bytes relay held at once for the client-to-upstream direction
  * @param peakBufferedDownstream the same for the upstream-to-client direction
  * @param detail                 the cause behind {@code reason}, or empty
  */
 public record ConnectionSummary(
         long id,
+        String route,
         SocketAddress client,
         String upstream,
         Instant openedAt,

@@ -1,5 +1,8 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.metrics.RelayCounter;
+import dev.relay.core.upstream.Upstream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -10,12 +13,18 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Sits on an accepted client channel until its upstream is connected: dials the upstream on the client's own
- * event loop, then hands the channel to a {@link RelayHandler} and starts reading.
+ * Sits on an accepted client channel until its upstream is connected: admits the client (ACL, limits), picks
+ * an upstream, dials it on the client's own event loop — the next one on failure, up to the route's retries and
+ * within its connect budget — then hands the channel to a {@link RelayHandler} and starts reading.
  *
  * <p>The client's reads are off until then. A transport may still deliver what it already read with a FIN
  * (epoll does, on EPOLLRDHUP): those bytes and that FIN are held here, at most one read batch, and handed to the
@@ -24,41 +33,80 @@ import java.util.Queue;
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final RouteContext route;
+    private final RouteContext.State state;
     private final Queue<ByteBuf> early = new ArrayDeque<>();
+    private final Set<Upstream> tried = new HashSet<>(4);
+    private int attempts;
     private boolean earlyFin;
     private RelayConnection connection;
+    private long connectDeadlineNanos;
 
-    FrontendHandler(RouteContext route) {
+    FrontendHandler(RouteContext route, RouteContext.State state) {
         this.route = route;
+        this.state = state;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel client = ctx.channel();
+        if (!route.admit(client, state)) {
+            return;
+        }
         connection = route.open(client);
-        if (route.config().hexdump()) {
+        RouteConfig config = state.config();
+        if (config.hexdump()) {
             ctx.pipeline().addBefore(ctx.name(), PipelineNames.HEXDUMP, new HexDumpHandler(connection.id()));
         }
-        RelayConnection conn = connection;
-        ChannelFuture connect = route.upstreamBootstrap(client.eventLoop())
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel upstream) {
-                        upstream.pipeline().addLast(PipelineNames.RELAY,
-                                new RelayHandler(client, Direction.DOWNSTREAM, conn));
-                    }
-                })
-                .connect(route.targetAddress());
-        connection.upstreamDialed(connect.channel());
-        connect.addListener(f -> upstreamConnected(ctx, connect));
+        long maxMillis = config.timeouts().maxDuration().toMillis();
+        if (maxMillis > 0) {
+            RelayConnection conn = connection;
+            var timer = client.eventLoop().schedule(() -> conn.close(CloseReason.MAX_DURATION), maxMillis,
+                    TimeUnit.MILLISECONDS);
+            client.closeFuture().addListener(f -> timer.cancel(false));
+        }
+        connectDeadlineNanos = System.nanoTime() + config.timeouts().connect().toNanos();
+        dial(ctx);
         ctx.fireChannelActive();
     }
 
-    private void upstreamConnected(ChannelHandlerContext ctx, ChannelFuture connect) {
-        if (!connect.isSuccess()) {
-            connection.connectFailed(connect.cause());
+    private void dial(ChannelHandlerContext ctx) {
+        Channel client = ctx.channel();
+        Upstream upstream = state.pool().choose(clientAddress(client), tried);
+        if (upstream == null) {
+            connection.noUpstream();
             return;
         }
+        tried.add(upstream);
+        attempts++;
+        long budgetMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectDeadlineNanos - System.nanoTime()));
+        RelayConnection conn = connection;
+        upstream.dialing();
+        ChannelFuture connect = route.upstreamBootstrap(upstream.address(), client.eventLoop(), budgetMillis)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(PipelineNames.RELAY,
+                                new RelayHandler(client, Direction.DOWNSTREAM, conn));
+                    }
+                })
+                .connect(route.addressOf(upstream.address()));
+        connect.channel().closeFuture().addListener(f -> upstream.released());
+        connection.upstreamDialed(connect.channel(), upstream.address().toString());
+        connect.addListener(f -> upstreamConnected(ctx, connect, upstream));
+    }
+
+    private void upstreamConnected(ChannelHandlerContext ctx, ChannelFuture connect, Upstream upstream) {
+        if (!connect.isSuccess()) {
+            upstream.connectFailed(state.config().healthCheck());
+            if (mayRetry(ctx)) {
+                route.counters().increment(RelayCounter.CONNECT_RETRIES);
+                dial(ctx);
+            } else {
+                connection.connectFailed(connect.cause());
+            }
+            return;
+        }
+        upstream.connectSucceeded();
         if (connection.isClosing() || !ctx.channel().isActive()) {
             // The client left while the upstream was being dialed: the new upstream socket goes too.
             connect.channel().close();
@@ -83,9 +131,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Another attempt fits: retries left, connect budget left, and the client still there. */
+    private boolean mayRetry(ChannelHandlerContext ctx) {
+        return attempts <= state.config().connectRetries()
+                && connectDeadlineNanos - System.nanoTime() > 0
+                && ctx.channel().isActive()
+                && !connection.isClosing();
+    }
+
+    private static InetAddress clientAddress(Channel client) {
+        return client.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf buf && !connection.isClosing()) {
+        if (msg instanceof ByteBuf buf && connection != null && !connection.isClosing()) {
             early.add(buf);
         } else {
             ReferenceCountUtil.release(msg);
@@ -97,7 +157,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof ChannelInputShutdownEvent) {
             earlyFin = true;
         } else if (evt instanceof IdleStateEvent) {
-            connection.close(CloseReason.IDLE_TIMEOUT);
+            if (connection != null) {
+                connection.close(CloseReason.IDLE_TIMEOUT);
+            }
         } else {
             ctx.fireUserEventTriggered(evt);
         }
@@ -113,6 +175,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        connection.failed(Direction.UPSTREAM, cause);
+        if (connection != null) {
+            connection.failed(Direction.UPSTREAM, cause);
+        } else {
+            ctx.close();
+        }
     }
 }

@@ -7,13 +7,17 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
-/** Builds an accepted client's pipeline: the idle timer (when enabled), then the {@link FrontendHandler}. */
+/**
+ * Builds an accepted client's pipeline: the idle timer (when enabled), then the {@link FrontendHandler}. The
+ * route is looked up per connection, so a reload can hand a listener to another route or config.
+ */
 public final class RelayChannelInitializer extends ChannelInitializer<Channel> {
 
-    private final RouteContext route;
+    private final Supplier<RouteContext> route;
 
-    public RelayChannelInitializer(RouteContext route) {
+    public RelayChannelInitializer(Supplier<RouteContext> route) {
         this.route = route;
     }
 
@@ -25,11 +29,13 @@ public final class RelayChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel client) {
-        long idleMillis = route.config().idleTimeout().toMillis();
+        RouteContext current = route.get();
+        RouteContext.State state = current.state();
+        long idleMillis = state.config().timeouts().idle().toMillis();
         if (idleMillis > 0) {
             // All-idle on the client side covers both directions: reads are client->upstream, writes the reverse.
             client.pipeline().addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
         }
-        client.pipeline().addLast(PipelineNames.FRONTEND, new FrontendHandler(route));
+        client.pipeline().addLast(PipelineNames.FRONTEND, new FrontendHandler(current, state));
     }
 }

@@ -23,8 +23,9 @@ public final class RelayConnection {
     private static final Logger log = LoggerFactory.getLogger(RelayConnection.class);
 
     private final long id;
+    private final String route;
     private final Channel client;
-    private final String upstreamName;
+    private String upstreamName = "-";
     private final RelayCounters counters;
     private final Consumer<ConnectionSummary> onFinished;
     private final Instant openedAt = Instant.now();
@@ -41,18 +42,18 @@ public final class RelayConnection {
     private String detail = "";
     private boolean finished;
 
-    RelayConnection(long id, Channel client, String upstreamName, RelayCounters counters,
+    RelayConnection(long id, String route, Channel client, RelayCounters counters,
                     Consumer<ConnectionSummary> onFinished) {
         this.id = id;
+        this.route = route;
         this.client = client;
-        this.upstreamName = upstreamName;
         this.counters = counters;
         this.onFinished = onFinished;
         counters.increment(RelayCounter.CONNECTIONS_ACCEPTED);
         counters.increment(RelayCounter.CONNECTIONS_ACTIVE);
         client.closeFuture().addListener(f -> onChannelClosed(Direction.UPSTREAM));
-        log.info("conn={} open client={} listener={} upstream={}", id, Addresses.format(client.remoteAddress()),
-                Addresses.format(client.localAddress()), upstreamName);
+        log.info("conn={} open route={} client={} listener={}", id, route, Addresses.format(client.remoteAddress()),
+                Addresses.format(client.localAddress()));
     }
 
     public long id() {
@@ -61,6 +62,10 @@ public final class RelayConnection {
 
     public Channel client() {
         return client;
+    }
+
+    public String route() {
+        return route;
     }
 
     /** The connection's figures so far, taken on its event loop; callable from any thread. */
@@ -72,9 +77,15 @@ public final class RelayConnection {
         return reason != null;
     }
 
-    void upstreamDialed(Channel channel) {
+    /** A connect to {@code name} started on {@code channel}; a retry replaces the attempt that failed. */
+    void upstreamDialed(Channel channel, String name) {
         upstream = channel;
-        channel.closeFuture().addListener(f -> onChannelClosed(Direction.DOWNSTREAM));
+        upstreamName = name;
+        channel.closeFuture().addListener(f -> {
+            if (channel == upstream) {
+                onChannelClosed(Direction.DOWNSTREAM);
+            }
+        });
     }
 
     void upstreamConnected() {
@@ -89,6 +100,17 @@ public final class RelayConnection {
         reason = cause instanceof ConnectTimeoutException ? CloseReason.CONNECT_TIMEOUT : CloseReason.CONNECT_FAILED;
         detail = Failures.describe(cause);
         // Nothing was read from the client yet, so there is nothing to flush: close at once.
+        client.close();
+    }
+
+    /** No upstream was healthy: the client is closed at once, having sent nothing anywhere. */
+    void noUpstream() {
+        if (isClosing()) {
+            return;
+        }
+        counters.increment(RelayCounter.CONNECTIONS_NO_UPSTREAM);
+        reason = CloseReason.NO_UPSTREAM;
+        detail = "no healthy upstream";
         client.close();
     }
 
@@ -194,15 +216,15 @@ public final class RelayConnection {
         finished = true;
         counters.decrement(RelayCounter.CONNECTIONS_ACTIVE);
         ConnectionSummary summary = summary();
-        log.info("conn={} closed reason={} client={} upstream={} up={}B down={}B duration={}ms{}",
-                id, reason.label(), Addresses.format(summary.client()), upstreamName,
+        log.info("conn={} closed reason={} route={} client={} upstream={} up={}B down={}B duration={}ms{}",
+                id, reason.label(), route, Addresses.format(summary.client()), upstreamName,
                 summary.bytesUpstream(), summary.bytesDownstream(), summary.duration().toMillis(),
                 detail.isEmpty() ? "" : " cause=\"" + detail + "\"");
         onFinished.accept(summary);
     }
 
     private ConnectionSummary summary() {
-        return new ConnectionSummary(id, client.remoteAddress(), upstreamName, openedAt,
+        return new ConnectionSummary(id, route, client.remoteAddress(), upstreamName, openedAt,
                 Duration.ofNanos(System.nanoTime() - openedAtNanos),
                 bytes[Direction.UPSTREAM.ordinal()], bytes[Direction.DOWNSTREAM.ordinal()],
                 peakBuffered[Direction.UPSTREAM.ordinal()], peakBuffered[Direction.DOWNSTREAM.ordinal()],

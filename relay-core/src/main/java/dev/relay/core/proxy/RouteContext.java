@@ -1,67 +1,90 @@
 package dev.relay.core.proxy;
 
 import dev.relay.core.config.Endpoint;
-import dev.relay.core.config.RelayConfig;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.transport.Transport;
+import dev.relay.core.upstream.UpstreamPool;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.AddressResolverGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * What every connection of one route shares: its config, transport, counters and open connections, and a
- * template for upstream connects. Immutable but for the counters and the registry, which are thread-safe.
+ * One route while it runs: its current config and upstream pool (replaced whole by a reload, read once per new
+ * connection), its counters, and the admission bookkeeping for its limits. Thread-safe: every event loop
+ * accepts for it.
  */
 public final class RouteContext {
 
-    private final RelayConfig config;
-    private final Transport transport;
-    private final RelayCounters counters;
-    private final ConnectionRegistry registry = new ConnectionRegistry();
-    private final Consumer<ConnectionSummary> onClosed;
-    private final AtomicLong connectionIds = new AtomicLong();
-    private final Bootstrap upstreamTemplate;
-    private final SocketAddress targetAddress;
-    private final String targetName;
+    private static final Logger log = LoggerFactory.getLogger(RouteContext.class);
+    private static final long REJECT_LOG_INTERVAL_MILLIS = 1_000;
 
-    public RouteContext(RelayConfig config, Transport transport, RelayCounters counters,
-                        AddressResolverGroup<? extends SocketAddress> resolver,
-                        Consumer<ConnectionSummary> onClosed) {
-        this.config = config;
+    /** A route's config and the pool built from it: what one connection uses from start to end. */
+    public record State(RouteConfig config, UpstreamPool pool) { }
+
+    private final String name;
+    private final Transport transport;
+    private final RelayCounters counters = new RelayCounters();
+    private final ConnectionRegistry registry;
+    private final Consumer<ConnectionSummary> onClosed;
+    private final AtomicLong connectionIds;
+    private final Bootstrap tcpTemplate;
+    private final Bootstrap unixTemplate;
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final ClientCounts perClient = new ClientCounts();
+    private final RateLimitedLog rejections = new RateLimitedLog(log, REJECT_LOG_INTERVAL_MILLIS);
+    private volatile State state;
+
+    public RouteContext(RouteConfig config, Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
+                        ConnectionRegistry registry, AtomicLong connectionIds, Consumer<ConnectionSummary> onClosed) {
+        this.name = config.name();
         this.transport = transport;
-        this.counters = counters;
+        this.registry = registry;
+        this.connectionIds = connectionIds;
         this.onClosed = onClosed;
-        this.targetAddress = transport.addressFor(config.target());
-        this.targetName = config.target().toString();
-        this.upstreamTemplate = upstreamTemplate(config, transport, resolver);
+        this.state = new State(config, UpstreamPool.create(config));
+        this.tcpTemplate = template(transport, resolver, transport.socketChannel())
+                // Half-close only on TCP: Netty 4.2's Unix domain channels either lack ALLOW_HALF_CLOSURE (NIO) or
+                // fail writes after a half-close (epoll, io_uring), so a FIN on a Unix socket ends that side.
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        this.unixTemplate = transport.supportsUnixSockets()
+                ? template(transport, resolver, transport.domainSocketChannel()) : null;
     }
 
-    private static Bootstrap upstreamTemplate(RelayConfig config, Transport transport,
-                                              AddressResolverGroup<? extends SocketAddress> resolver) {
-        Bootstrap b = new Bootstrap()
-                .channel(transport.channelFor(config.target()))
+    private static Bootstrap template(Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
+                                      Class<? extends Channel> channel) {
+        return new Bootstrap()
+                .channel(channel)
                 .resolver(resolver)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, FlowControl.waterMark())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, FlowControl.readAllocator());
-        if (config.target() instanceof Endpoint.Inet) {
-            // Half-close only on TCP: Netty 4.2's Unix domain channels either lack ALLOW_HALF_CLOSURE (NIO) or
-            // fail writes after a half-close (epoll, io_uring), so a FIN on a Unix socket ends that side.
-            b.option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.SO_KEEPALIVE, true)
-                    .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        }
-        return b;
     }
 
-    public RelayConfig config() {
-        return config;
+    public String name() {
+        return name;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Applies a changed config to new connections; open ones keep the state they started with. */
+    public void update(RouteConfig config) {
+        state = new State(config, UpstreamPool.create(config, state.pool()));
     }
 
     public Transport transport() {
@@ -72,22 +95,68 @@ public final class RouteContext {
         return counters;
     }
 
-    public ConnectionRegistry registry() {
-        return registry;
+    /** Open connections on this route, counted from admission to the client socket's close. */
+    public int openConnections() {
+        return admitted.get();
     }
 
-    SocketAddress targetAddress() {
-        return targetAddress;
+    /** A connect template for {@code upstream}, bound to {@code loop} so the upstream shares the client's loop. */
+    Bootstrap upstreamBootstrap(Endpoint upstream, EventLoop loop, long connectTimeoutMillis) {
+        // A Unix upstream on a transport without Unix sockets never gets here: the server refuses such a config.
+        Bootstrap template = upstream instanceof Endpoint.Unix ? unixTemplate : tcpTemplate;
+        return template.clone(loop).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeoutMillis);
     }
 
-    /** A connect template bound to {@code loop}, so the upstream shares the client's event loop. */
-    Bootstrap upstreamBootstrap(EventLoop loop) {
-        return upstreamTemplate.clone(loop);
+    SocketAddress addressOf(Endpoint upstream) {
+        return transport.addressFor(upstream);
+    }
+
+    /**
+     * Lets {@code client} in when the route's ACL and limits allow it, and counts it until its socket closes;
+     * otherwise resets it at once, counts and logs why, and returns false.
+     */
+    boolean admit(Channel client, State current) {
+        InetAddress address = clientAddress(client);
+        RouteConfig config = current.config();
+        if (!config.acl().allows(address)) {
+            reject(client, RelayCounter.CONNECTIONS_REJECTED_ACL, "denied by the acl");
+            return false;
+        }
+        int max = config.limits().maxConnections();
+        if (admitted.incrementAndGet() > max && max > 0) {
+            admitted.decrementAndGet();
+            reject(client, RelayCounter.CONNECTIONS_REJECTED_LIMIT, "route at max_connections " + max);
+            return false;
+        }
+        int perClientMax = config.limits().maxConnectionsPerClient();
+        if (address != null && !perClient.tryAcquire(address, perClientMax)) {
+            admitted.decrementAndGet();
+            reject(client, RelayCounter.CONNECTIONS_REJECTED_LIMIT,
+                    "client at max_connections_per_client " + perClientMax);
+            return false;
+        }
+        client.closeFuture().addListener(f -> {
+            admitted.decrementAndGet();
+            if (address != null) {
+                perClient.release(address);
+            }
+        });
+        return true;
+    }
+
+    private void reject(Channel client, RelayCounter counter, String why) {
+        counters.increment(counter);
+        rejections.warn("route={} refused client={}: {}", name, Addresses.format(client.remoteAddress()), why);
+        Channels.reset(client);
+    }
+
+    private static InetAddress clientAddress(Channel client) {
+        return client.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
     RelayConnection open(Channel client) {
         long id = connectionIds.incrementAndGet();
-        RelayConnection connection = new RelayConnection(id, client, targetName, counters, summary -> {
+        RelayConnection connection = new RelayConnection(id, name, client, counters, summary -> {
             registry.remove(summary.id());
             onClosed.accept(summary);
         });

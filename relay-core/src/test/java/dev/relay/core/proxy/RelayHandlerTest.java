@@ -35,8 +35,8 @@ class RelayHandlerTest {
     void pair() {
         client = new EmbeddedChannel();
         upstream = new EmbeddedChannel();
-        connection = new RelayConnection(1, client, "upstream.test:80", counters, finished::add);
-        connection.upstreamDialed(upstream);
+        connection = new RelayConnection(1, "test", client, counters, finished::add);
+        connection.upstreamDialed(upstream, "upstream.test:80");
         connection.upstreamConnected();
         client.pipeline().addLast(new RelayHandler(upstream, Direction.UPSTREAM, connection));
         upstream.pipeline().addLast(new RelayHandler(client, Direction.DOWNSTREAM, connection));

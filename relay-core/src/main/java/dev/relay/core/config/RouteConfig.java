@@ -1,0 +1,67 @@
+package dev.relay.core.config;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One route: the addresses it listens on, the upstreams it relays to, and how. Immutable and checked, so a
+ * {@code RouteConfig} that exists can be run.
+ *
+ * @param name           unique within a config; names the route in logs and metrics
+ * @param listen         where clients connect (one or more addresses)
+ * @param upstreams      where clients are relayed to
+ * @param balance        how new connections are spread over healthy upstreams
+ * @param healthCheck    active checks and passive ejection
+ * @param connectRetries further upstreams tried after a failed connect, within the connect timeout
+ * @param timeouts       connect budget, idle timeout, maximum connection duration
+ * @param limits         connection limits for the route and per client address
+ * @param acl            which client addresses are served
+ * @param hexdump        log every relayed chunk as a hex dump
+ */
+public record RouteConfig(
+        String name,
+        List<Endpoint> listen,
+        List<UpstreamConfig> upstreams,
+        Balance balance,
+        HealthCheckConfig healthCheck,
+        int connectRetries,
+        RouteTimeouts timeouts,
+        RouteLimits limits,
+        Acl acl,
+        boolean hexdump) {
+
+    public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
+    public static final int DEFAULT_CONNECT_RETRIES = 2;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    public RouteConfig {
+        Checks.require(name != null && NAME.matcher(name).matches(),
+                "name: \"" + name + "\" (expected: 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit)");
+        Checks.require(listen != null && !listen.isEmpty(), "route " + name + ": listen is empty (expected: an address)");
+        Checks.require(upstreams != null && !upstreams.isEmpty(),
+                "route " + name + ": upstreams is empty (expected: at least one address)");
+        listen = List.copyOf(listen);
+        upstreams = List.copyOf(upstreams);
+        Checks.require(new HashSet<>(listen).size() == listen.size(), "route " + name + ": a listen address is repeated");
+        Set<Endpoint> seen = new HashSet<>();
+        for (UpstreamConfig upstream : upstreams) {
+            Checks.require(seen.add(upstream.address()),
+                    "route " + name + ": upstream " + upstream.address() + " is listed twice");
+        }
+        Checks.require(upstreams.stream().anyMatch(u -> !u.backup()),
+                "route " + name + ": every upstream is a backup (expected: at least one primary)");
+        Checks.require(balance != null, "route " + name + ": balance missing");
+        Checks.require(healthCheck != null && timeouts != null && limits != null && acl != null,
+                "route " + name + ": health_check, timeouts, limits and acl are required (use the defaults)");
+        Checks.range("connect_retries", connectRetries, 0, 100);
+    }
+
+    /** A route with every default, relaying {@code listen} to {@code target}. */
+    public static RouteConfig of(String name, Endpoint listen, Endpoint target) {
+        return new RouteConfig(name, List.of(listen), List.of(UpstreamConfig.of(target)), DEFAULT_BALANCE,
+                HealthCheckConfig.OFF, DEFAULT_CONNECT_RETRIES, RouteTimeouts.DEFAULT, RouteLimits.NONE, Acl.OPEN,
+                false);
+    }
+}

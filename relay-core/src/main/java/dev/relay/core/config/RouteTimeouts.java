@@ -1,0 +1,23 @@
+package dev.relay.core.config;
+
+import java.time.Duration;
+
+/**
+ * A route's clocks.
+ *
+ * @param connect     the budget for reaching an upstream, every retry included
+ * @param idle        close a connection after no byte moved either way for this long; zero disables
+ * @param maxDuration close a connection this long after it opened, busy or not; zero disables
+ */
+public record RouteTimeouts(Duration connect, Duration idle, Duration maxDuration) {
+
+    public static final Duration DEFAULT_CONNECT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_IDLE = Duration.ofHours(1);
+    public static final RouteTimeouts DEFAULT = new RouteTimeouts(DEFAULT_CONNECT, DEFAULT_IDLE, Duration.ZERO);
+
+    public RouteTimeouts {
+        Checks.duration("timeouts.connect", connect, false);
+        Checks.duration("timeouts.idle", idle, true);
+        Checks.duration("timeouts.max_duration", maxDuration, true);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.relay.core.config;
+
+import dev.relay.core.transport.TransportKind;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything one relay process runs: the settings shared by all routes, and the routes. What a config file
+ * holds, and what {@code relay forward} builds from its flags (one route).
+ *
+ * @param transport    the I/O transport (a reload cannot change it)
+ * @param ioThreads    event-loop threads; zero means one per core (a reload cannot change it)
+ * @param backlog      each listener's accept queue length
+ * @param drainTimeout on stop, or when a reload removes a route, how long its open connections may finish
+ * @param dns          how upstream hostnames are resolved (a reload cannot change it)
+ * @param routes       the routes, by unique name, on distinct listen addresses
+ */
+public record ServerConfig(
+        TransportKind transport,
+        int ioThreads,
+        int backlog,
+        Duration drainTimeout,
+        DnsConfig dns,
+        List<RouteConfig> routes) {
+
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_BACKLOG = 1024;
+
+    public ServerConfig {
+        Checks.require(transport != null, "transport: missing");
+        Checks.range("io_threads", ioThreads, 0, 1024);
+        Checks.range("backlog", backlog, 1, 65535);
+        Checks.duration("drain_timeout", drainTimeout, true);
+        Checks.require(dns != null, "dns: missing");
+        Checks.require(routes != null && !routes.isEmpty(), "routes: empty (expected: at least one route)");
+        routes = List.copyOf(routes);
+        Set<String> names = new HashSet<>();
+        Map<Endpoint, String> listeners = new HashMap<>();
+        for (RouteConfig route : routes) {
+            Checks.require(names.add(route.name()), "routes: the name " + route.name() + " is used twice");
+            for (Endpoint listen : route.listen()) {
+                String other = listeners.putIfAbsent(listen, route.name());
+                Checks.require(other == null, "route " + route.name() + ": listen " + listen
+                        + " is already route " + other + "'s");
+            }
+        }
+    }
+
+    public Optional<RouteConfig> route(String name) {
+        return routes.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    /** This config with other routes. */
+    public ServerConfig withRoutes(List<RouteConfig> value) {
+        return new ServerConfig(transport, ioThreads, backlog, drainTimeout, dns, value);
+    }
+}

@@ -1,0 +1,295 @@
+package dev.relay.core.config.file;
+
+import dev.relay.core.config.Acl;
+import dev.relay.core.config.Balance;
+import dev.relay.core.config.Cidr;
+import dev.relay.core.config.ConfigException;
+import dev.relay.core.config.DnsConfig;
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.HealthCheckConfig;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.RouteLimits;
+import dev.relay.core.config.RouteTimeouts;
+import dev.relay.core.config.ServerConfig;
+import dev.relay.core.config.UpstreamConfig;
+import dev.relay.core.transport.TransportKind;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Reads a relay config file (YAML) into a {@link ServerConfig}. Reports every problem, each as
+ * {@code FILE:LINE:COL: message}, through a {@link ConfigFileException}; returns only a config that can run.
+ * docs/relay.example.yaml shows every key.
+ */
+public final class ConfigFile {
+
+    private static final String[] TOP_KEYS =
+            {"transport", "io_threads", "backlog", "drain_timeout", "dns", "defaults", "routes"};
+    private static final String[] ROUTE_KEYS = {"name", "listen", "upstreams", "balance", "health_check",
+            "connect_retries", "timeouts", "limits", "acl", "hexdump"};
+    private static final String[] DEFAULTS_KEYS = {"balance", "health_check", "connect_retries", "timeouts",
+            "limits", "acl", "hexdump"};
+    /** Files larger than this are refused before parsing: a config is a few kilobytes. */
+    private static final long MAX_FILE_BYTES = 4L << 20;
+
+    private ConfigFile() {
+    }
+
+    public static ServerConfig load(Path path) {
+        String label = path.toString();
+        try {
+            if (Files.size(path) > MAX_FILE_BYTES) {
+                throw single(label, "the file is larger than " + (MAX_FILE_BYTES >> 20) + " MiB");
+            }
+            return parse(label, Files.readString(path, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw single(label, "no such file");
+        } catch (IOException e) {
+            throw single(label, "cannot read: " + e.getMessage());
+        }
+    }
+
+    public static ServerConfig parse(String label, String text) {
+        Problems problems = new Problems(label);
+        Node root;
+        try {
+            LoadSettings settings = LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(false).build();
+            root = new Compose(settings).composeString(text).orElse(null);
+        } catch (MarkedYamlEngineException e) {
+            problems.at(e.getProblemMark(), "not valid YAML: " + e.getProblem());
+            throw new ConfigFileException(problems.list());
+        } catch (YamlEngineException e) {
+            throw single(label, "not valid YAML: " + e.getMessage());
+        }
+        if (root == null) {
+            throw single(label, "the file is empty (expected: at least one route under \"routes\")");
+        }
+        ServerConfig config = new Reader(problems).server(root);
+        if (problems.any()) {
+            throw new ConfigFileException(problems.list());
+        }
+        return config;
+    }
+
+    private static ConfigFileException single(String label, String message) {
+        return new ConfigFileException(List.of(new ConfigProblem(label, 1, 1, message)));
+    }
+
+    /** One pass over the tree; records are built where they can be, problems noted where they cannot. */
+    private static final class Reader {
+
+        private final Problems problems;
+
+        Reader(Problems problems) {
+            this.problems = problems;
+        }
+
+        ServerConfig server(Node root) {
+            Section top = Section.of(root, "the file", null, problems).allowOnly("the file", TOP_KEYS);
+            TransportKind transport = top.scalar("transport", TransportKind.AUTO, TransportKind::parse);
+            int ioThreads = top.integer("io_threads", 0);
+            int backlog = top.integer("backlog", ServerConfig.DEFAULT_BACKLOG);
+            var drain = top.duration("drain_timeout", ServerConfig.DEFAULT_DRAIN_TIMEOUT);
+            DnsConfig dns = dns(top.section("dns"));
+            Section defaults = top.section("defaults").allowOnly("defaults", DEFAULTS_KEYS);
+            List<RouteConfig> routes = routes(top, defaults);
+            if (problems.any()) {
+                return null;
+            }
+            return build(top.node(), () -> new ServerConfig(transport, ioThreads, backlog, drain, dns, routes));
+        }
+
+        private DnsConfig dns(Section dns) {
+            dns.allowOnly("dns", "min_ttl", "max_ttl", "servers");
+            List<Endpoint.Inet> servers = new ArrayList<>();
+            for (Node server : dns.list("servers")) {
+                Endpoint endpoint = dns.parse(server, "dns.servers", null, Endpoint::parse);
+                if (endpoint instanceof Endpoint.Inet inet) {
+                    servers.add(inet);
+                } else if (endpoint != null) {
+                    problems.at(server, "dns.servers: " + endpoint + " (expected: an IP address and port)");
+                }
+            }
+            DnsConfig d = DnsConfig.DEFAULT;
+            var min = dns.duration("min_ttl", d.minTtl());
+            var max = dns.duration("max_ttl", d.maxTtl());
+            return build(dns.node(), () -> new DnsConfig(min, max, servers), d);
+        }
+
+        private List<RouteConfig> routes(Section top, Section defaults) {
+            Node routesNode = top.value("routes");
+            if (routesNode == null) {
+                problems.at(top.node(), "routes: missing (expected: a list of routes)");
+                return List.of();
+            }
+            List<Node> items = top.list("routes");
+            if (items.isEmpty() && !problems.any()) {
+                problems.at(routesNode, "routes: empty (expected: at least one route)");
+            }
+            List<RouteConfig> routes = new ArrayList<>();
+            Map<String, Node> names = new HashMap<>();
+            Map<Endpoint, String> listenOwners = new HashMap<>();
+            for (int i = 0; i < items.size(); i++) {
+                Section route = Section.of(items.get(i), "routes[" + i + "]", defaults, problems)
+                        .allowOnly("a route", ROUTE_KEYS);
+                RouteConfig config = route(route, i, names, listenOwners);
+                if (config != null) {
+                    routes.add(config);
+                }
+            }
+            return routes;
+        }
+
+        private RouteConfig route(Section route, int index, Map<String, Node> names, Map<Endpoint, String> listenOwners) {
+            Node nameNode = route.value("name");
+            String name = route.string("name", null);
+            if (nameNode == null) {
+                problems.at(route.node(), "routes[" + index + "]: name missing");
+                name = "routes[" + index + "]";
+            } else if (names.putIfAbsent(name, nameNode) != null) {
+                problems.at(nameNode, "duplicate route name \"" + name + "\" (first at line "
+                        + (names.get(name).getStartMark().map(m -> m.getLine() + 1).orElse(0)) + ")");
+            }
+            List<Endpoint> listen = endpoints(route, "listen");
+            for (int i = 0; i < listen.size(); i++) {
+                String owner = listenOwners.putIfAbsent(listen.get(i), name);
+                if (owner != null) {
+                    problems.at(route.list("listen").get(i), "listen " + listen.get(i)
+                            + " is already route " + owner + "'s (two routes cannot share a listen address)");
+                }
+            }
+            if (route.value("listen") == null) {
+                problems.at(route.node(), "route " + name + ": listen missing (expected: an address or a list)");
+            }
+            List<UpstreamConfig> upstreams = upstreams(route, name);
+            Balance balance = route.scalar("balance", RouteConfig.DEFAULT_BALANCE, Balance::parse);
+            int retries = route.integer("connect_retries", RouteConfig.DEFAULT_CONNECT_RETRIES);
+            HealthCheckConfig health = health(route.section("health_check"));
+            RouteTimeouts timeouts = timeouts(route.section("timeouts"));
+            RouteLimits limits = limits(route.section("limits"));
+            Acl acl = acl(route.section("acl"));
+            boolean hexdump = route.bool("hexdump", false);
+            String routeName = name;
+            return build(route.node(), () -> new RouteConfig(routeName, listen, upstreams, balance, health, retries,
+                    timeouts, limits, acl, hexdump));
+        }
+
+        private List<Endpoint> endpoints(Section section, String key) {
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (Node item : section.list(key)) {
+                Endpoint endpoint = section.parse(item, key, null, Endpoint::parse);
+                if (endpoint != null) {
+                    endpoints.add(endpoint);
+                }
+            }
+            return endpoints;
+        }
+
+        private List<UpstreamConfig> upstreams(Section route, String name) {
+            Node node = route.value("upstreams");
+            if (node == null) {
+                problems.at(route.node(), "route " + name + ": upstreams missing (expected: a list of addresses)");
+                return List.of();
+            }
+            List<Node> items = route.list("upstreams");
+            if (items.isEmpty()) {
+                problems.at(node, "route " + name + ": upstreams is empty (expected: at least one address)");
+            }
+            List<UpstreamConfig> upstreams = new ArrayList<>();
+            for (Node item : items) {
+                UpstreamConfig upstream = item instanceof ScalarNode
+                        ? route.parse(item, "upstreams", null, text -> UpstreamConfig.of(Endpoint.parse(text)))
+                        : upstream(Section.of(item, "an upstream", null, problems));
+                if (upstream != null) {
+                    upstreams.add(upstream);
+                }
+            }
+            return upstreams;
+        }
+
+        private UpstreamConfig upstream(Section u) {
+            u.allowOnly("an upstream", "address", "weight", "backup");
+            Endpoint address = u.scalar("address", null, Endpoint::parse);
+            if (u.value("address") == null) {
+                problems.at(u.node(), "an upstream needs an address");
+            }
+            int weight = u.integer("weight", UpstreamConfig.DEFAULT_WEIGHT);
+            boolean backup = u.bool("backup", false);
+            return address == null ? null : build(u.node(), () -> new UpstreamConfig(address, weight, backup));
+        }
+
+        private HealthCheckConfig health(Section h) {
+            h.allowOnly("health_check", "interval", "timeout", "rise", "fall", "eject_after", "eject_for");
+            HealthCheckConfig d = HealthCheckConfig.OFF;
+            var interval = h.duration("interval", d.interval());
+            var timeout = h.duration("timeout", d.timeout());
+            int rise = h.integer("rise", d.rise());
+            int fall = h.integer("fall", d.fall());
+            int ejectAfter = h.integer("eject_after", d.ejectAfter());
+            var ejectFor = h.duration("eject_for", d.ejectFor());
+            return build(h.node(), () -> new HealthCheckConfig(interval, timeout, rise, fall, ejectAfter, ejectFor), d);
+        }
+
+        private RouteTimeouts timeouts(Section t) {
+            t.allowOnly("timeouts", "connect", "idle", "max_duration");
+            RouteTimeouts d = RouteTimeouts.DEFAULT;
+            var connect = t.duration("connect", d.connect());
+            var idle = t.duration("idle", d.idle());
+            var max = t.duration("max_duration", d.maxDuration());
+            return build(t.node(), () -> new RouteTimeouts(connect, idle, max), d);
+        }
+
+        private RouteLimits limits(Section l) {
+            l.allowOnly("limits", "max_connections", "max_connections_per_client");
+            int route = l.integer("max_connections", 0);
+            int perClient = l.integer("max_connections_per_client", 0);
+            return build(l.node(), () -> new RouteLimits(route, perClient), RouteLimits.NONE);
+        }
+
+        private Acl acl(Section a) {
+            a.allowOnly("acl", "allow", "deny");
+            return new Acl(networks(a, "allow"), networks(a, "deny"));
+        }
+
+        private List<Cidr> networks(Section a, String key) {
+            List<Cidr> networks = new ArrayList<>();
+            for (Node item : a.list(key)) {
+                Cidr cidr = a.parse(item, "acl." + key, null, Cidr::parse);
+                if (cidr != null) {
+                    networks.add(cidr);
+                }
+            }
+            return networks;
+        }
+
+        /** Builds a record; its own checks, when they fail, become a problem at {@code where}. */
+        private <T> T build(Node where, Supplier<T> make) {
+            return build(where, make, null);
+        }
+
+        private <T> T build(Node where, Supplier<T> make, T otherwise) {
+            try {
+                return make.get();
+            } catch (ConfigException e) {
+                problems.at(Optional.ofNullable(where).flatMap(Node::getStartMark), e.getMessage());
+                return otherwise;
+            }
+        }
+    }
+}

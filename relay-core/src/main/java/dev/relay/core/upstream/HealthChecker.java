@@ -1,0 +1,83 @@
+package dev.relay.core.upstream;
+
+import dev.relay.core.config.HealthCheckConfig;
+import dev.relay.core.proxy.Failures;
+import dev.relay.core.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Active TCP checks for one pool: every interval, a connect to each upstream that must succeed within the
+ * timeout, then is closed. Runs on one event loop and never blocks it: connects and name lookups are
+ * asynchronous.
+ */
+public final class HealthChecker implements AutoCloseable {
+
+    private final UpstreamPool pool;
+    private final HealthCheckConfig health;
+    private final EventLoop loop;
+    private final Transport transport;
+    private final AddressResolverGroup<? extends SocketAddress> resolver;
+    private ScheduledFuture<?> schedule;
+    private volatile boolean closed;
+
+    private HealthChecker(UpstreamPool pool, EventLoop loop, Transport transport,
+                          AddressResolverGroup<? extends SocketAddress> resolver) {
+        this.pool = pool;
+        this.health = pool.route().healthCheck();
+        this.loop = loop;
+        this.transport = transport;
+        this.resolver = resolver;
+    }
+
+    /** Starts checking {@code pool} when its route asks for active checks; null when it does not. */
+    public static HealthChecker start(UpstreamPool pool, EventLoop loop, Transport transport,
+                                      AddressResolverGroup<? extends SocketAddress> resolver) {
+        if (!pool.route().healthCheck().activeChecks()) {
+            return null;
+        }
+        HealthChecker checker = new HealthChecker(pool, loop, transport, resolver);
+        long every = checker.health.interval().toMillis();
+        checker.schedule = loop.scheduleAtFixedRate(checker::checkAll, 0, every, TimeUnit.MILLISECONDS);
+        return checker;
+    }
+
+    private void checkAll() {
+        for (Upstream upstream : pool.members()) {
+            check(upstream);
+        }
+    }
+
+    private void check(Upstream upstream) {
+        ChannelFuture connect = new Bootstrap()
+                .group(loop)
+                .channel(transport.channelFor(upstream.address()))
+                .resolver(resolver)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) health.timeout().toMillis())
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(transport.addressFor(upstream.address()));
+        connect.addListener(f -> {
+            connect.channel().close();
+            if (!closed) {
+                upstream.checked(f.isSuccess(), health, f.isSuccess() ? "" : Failures.describe(f.cause()));
+            }
+        });
+    }
+
+
+    @Override
+    public void close() {
+        closed = true;
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.relay.core.upstream;
+
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.HealthCheckConfig;
+import dev.relay.core.config.UpstreamConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One upstream's live state: open connections, health by active checks, passive ejection. Shared by every event
+ * loop, so its fields are atomic or volatile; it outlives a reload that keeps its address, so a changed route
+ * keeps knowing which upstreams are down and how busy each is.
+ */
+public final class Upstream {
+
+    private static final Logger log = LoggerFactory.getLogger(Upstream.class);
+
+    private final String route;
+    private final Endpoint address;
+    private volatile UpstreamConfig config;
+    private final AtomicInteger active = new AtomicInteger();
+    private volatile boolean checkedUp = true;
+    private int checkStreak;
+    private final AtomicInteger connectFailuresInARow = new AtomicInteger();
+    private volatile long ejectedUntilNanos;
+    private volatile boolean ejected;
+
+    Upstream(String route, UpstreamConfig config) {
+        this.route = route;
+        this.address = config.address();
+        this.config = config;
+    }
+
+    public Endpoint address() {
+        return address;
+    }
+
+    public UpstreamConfig config() {
+        return config;
+    }
+
+    void update(UpstreamConfig value) {
+        config = value;
+    }
+
+    public int weight() {
+        return config.weight();
+    }
+
+    public boolean backup() {
+        return config.backup();
+    }
+
+    /** Open connections to this upstream, connects in flight included. */
+    public int activeConnections() {
+        return active.get();
+    }
+
+    /** Up by the active checks (always, when there are none) and not ejected right now. */
+    public boolean healthy() {
+        return checkedUp && !isEjected(System.nanoTime());
+    }
+
+    public boolean checkedUp() {
+        return checkedUp;
+    }
+
+    private boolean isEjected(long now) {
+        if (!ejected) {
+            return false;
+        }
+        if (now - ejectedUntilNanos < 0) {
+            return true;
+        }
+        ejected = false;
+        log.info("route={} upstream={} back from ejection: taking connections again", route, address);
+        return false;
+    }
+
+    /** A connection is being dialed to this upstream; pair with {@link #released()}. */
+    public void dialing() {
+        active.incrementAndGet();
+    }
+
+    public void released() {
+        active.decrementAndGet();
+    }
+
+    public void connectSucceeded() {
+        connectFailuresInARow.set(0);
+    }
+
+    /** A real connection could not reach this upstream: after enough in a row, it sits out the cool-down. */
+    public void connectFailed(HealthCheckConfig health) {
+        int failures = connectFailuresInARow.incrementAndGet();
+        if (health.passiveEjection() && failures >= health.ejectAfter() && !ejected) {
+            connectFailuresInARow.set(0);
+            ejectedUntilNanos = System.nanoTime() + health.ejectFor().toNanos();
+            ejected = true;
+            log.warn("route={} upstream={} ejected for {}ms after {} connect failures in a row",
+                    route, address, health.ejectFor().toMillis(), failures);
+        }
+    }
+
+    /** One active check's outcome; called by one checker at a time, so the streak needs no lock. */
+    synchronized void checked(boolean ok, HealthCheckConfig health, String failure) {
+        if (ok == checkedUp) {
+            checkStreak = 0;
+            return;
+        }
+        checkStreak++;
+        if (checkStreak >= (ok ? health.rise() : health.fall())) {
+            checkStreak = 0;
+            checkedUp = ok;
+            if (ok) {
+                log.info("route={} upstream={} is up: {} checks passed", route, address, health.rise());
+            } else {
+                log.warn("route={} upstream={} is down: {} checks failed, last: {}", route, address, health.fall(),
+                        failure);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return address.toString();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.relay.core.upstream;
+
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.UpstreamConfig;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A route's upstreams and its balancer. Immutable as a list; each {@link Upstream} carries its own live state.
+ * A reload builds a new pool from the new config but keeps the {@code Upstream} of every address that stays.
+ */
+public final class UpstreamPool {
+
+    private final RouteConfig route;
+    private final List<Upstream> members;
+    private final Balancer balancer;
+
+    private UpstreamPool(RouteConfig route, List<Upstream> members) {
+        this.route = route;
+        this.members = List.copyOf(members);
+        this.balancer = Balancer.create(route.balance(), this.members);
+    }
+
+    public static UpstreamPool create(RouteConfig route) {
+        return create(route, null);
+    }
+
+    /** A pool for {@code route}, reusing {@code previous}'s upstreams that keep their address. */
+    public static UpstreamPool create(RouteConfig route, UpstreamPool previous) {
+        Map<Endpoint, Upstream> known = new HashMap<>();
+        if (previous != null) {
+            previous.members.forEach(u -> known.put(u.address(), u));
+        }
+        List<Upstream> members = new ArrayList<>();
+        for (UpstreamConfig config : route.upstreams()) {
+            Upstream upstream = known.get(config.address());
+            if (upstream == null) {
+                upstream = new Upstream(route.name(), config);
+            } else {
+                upstream.update(config);
+            }
+            members.add(upstream);
+        }
+        return new UpstreamPool(route, members);
+    }
+
+    public List<Upstream> members() {
+        return members;
+    }
+
+    public RouteConfig route() {
+        return route;
+    }
+
+    /**
+     * The upstream for a new connection from {@code client}, or null when none is healthy. Healthy primaries
+     * first, healthy backups only when no primary is; upstreams in {@code tried} are skipped while others remain,
+     * so a retry goes somewhere new.
+     */
+    public Upstream choose(InetAddress client, Set<Upstream> tried) {
+        List<Upstream> candidates = healthy(tried);
+        if (candidates.isEmpty() && !tried.isEmpty()) {
+            candidates = healthy(Set.of());
+        }
+        return candidates.isEmpty() ? null : balancer.pick(candidates, client);
+    }
+
+    /** The healthy primaries not in {@code skip}, or when there are none, the healthy backups not in it. */
+    private List<Upstream> healthy(Set<Upstream> skip) {
+        List<Upstream> primaries = new ArrayList<>(members.size());
+        List<Upstream> backups = new ArrayList<>(0);
+        for (Upstream upstream : members) {
+            if (!skip.contains(upstream) && upstream.healthy()) {
+                (upstream.backup() ? backups : primaries).add(upstream);
+            }
+        }
+        return primaries.isEmpty() ? backups : primaries;
+    }
+}
