@@ -4,6 +4,8 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.relay.core.RelayServer;
 import dev.relay.core.config.RelayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code relay forward}: the relay itself. */
 @Parameters(commandNames = "forward", commandDescription = "Relay every connection on --listen to --target, both ways.")
@@ -15,6 +17,8 @@ final class ForwardCommand {
               relay forward --listen 127.0.0.1:8443 --target backend.internal:443 --idle-timeout 10m
               relay forward --listen unix:/run/app.sock --target [::1]:8080 --transport nio
             """;
+
+    private static final Logger log = LoggerFactory.getLogger(ForwardCommand.class);
 
     @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help.")
     boolean help;
@@ -62,9 +66,13 @@ final class ForwardCommand {
 
     int run() throws InterruptedException {
         RelayConfig config = config();
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         Signals signals = new Signals();
         try (RelayServer relay = RelayServer.start(config)) {
-            signals.awaitStop();
+            systemd.ready();
+            signals.awaitStop(() -> log.info("reload asked for, but forward has no file to read: "
+                    + "use 'relay run --config' to reload"));
+            systemd.stopping();
         }
         return ExitCodes.OK;
     }

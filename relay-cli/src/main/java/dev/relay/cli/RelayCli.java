@@ -5,6 +5,7 @@ import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
 import dev.relay.core.RelayStartException;
 import dev.relay.core.config.ConfigException;
+import dev.relay.core.config.file.ConfigFileException;
 import dev.relay.core.transport.TransportUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,8 @@ final class RelayCli {
 
             Commands:
               forward   relay every connection on --listen to --target, both ways
+              run       run every route of a config file (--config); SIGHUP reloads it
+              validate  check config files, printing every problem as FILE:LINE:COL: message
               echo      a server that logs what arrives and echoes it back
               send      a client: send a message (or stdin), print the answer
 
@@ -34,6 +37,7 @@ final class RelayCli {
               relay echo --listen 7792 &
               relay forward --listen 8928 --target 127.0.0.1:7792 &
               relay send --target 127.0.0.1:8928 'Hello!'
+              relay run --config relay.yaml --watch
             """;
 
     private final InputStream stdin;
@@ -49,12 +53,16 @@ final class RelayCli {
     int run(String... args) {
         GlobalOptions global = new GlobalOptions();
         ForwardCommand forward = new ForwardCommand();
+        RunCommand runCommand = new RunCommand();
+        ValidateCommand validate = new ValidateCommand();
         EchoCommand echo = new EchoCommand();
         SendCommand send = new SendCommand();
         JCommander commands = JCommander.newBuilder()
                 .programName("relay")
                 .addObject(global)
                 .addCommand(forward)
+                .addCommand(runCommand)
+                .addCommand(validate)
                 .addCommand(echo)
                 .addCommand(send)
                 .build();
@@ -73,9 +81,9 @@ final class RelayCli {
                 stdout.print(OVERVIEW);
                 return ExitCodes.OK;
             }
-            return usageError("no command given (expected: forward, echo or send)", null);
+            return usageError("no command given (expected: forward, run, validate, echo or send)", null);
         }
-        if (forward.help || echo.help || send.help) {
+        if (forward.help || runCommand.help || validate.help || echo.help || send.help) {
             printCommandHelp(commands, command);
             return ExitCodes.OK;
         }
@@ -83,10 +91,15 @@ final class RelayCli {
         try {
             return switch (command) {
                 case "forward" -> forward.run();
+                case "run" -> runCommand.run();
+                case "validate" -> validate.run(stdout, stderr);
                 case "echo" -> echo.run();
                 case "send" -> send.run(stdin, stdout);
                 default -> usageError("unknown command " + command, null);
             };
+        } catch (ConfigFileException e) {
+            e.problems().forEach(problem -> stderr.println("relay: " + problem));
+            return ExitCodes.FAILURE;
         } catch (UsageException | ConfigException e) {
             return usageError(e.getMessage(), command);
         } catch (RelayStartException | TransportUnavailableException | RuntimeFailure e) {
@@ -130,6 +143,8 @@ final class RelayCli {
         stdout.println();
         stdout.print(switch (command) {
             case "forward" -> ForwardCommand.EXAMPLES;
+            case "run" -> RunCommand.EXAMPLES;
+            case "validate" -> ValidateCommand.EXAMPLES;
             case "echo" -> EchoCommand.EXAMPLES;
             default -> SendCommand.EXAMPLES;
         });
@@ -139,7 +154,8 @@ final class RelayCli {
     private static void configureLogging(boolean verbose, String command) {
         Logger root = LoggerFactory.getLogger("dev.relay");
         if (root instanceof ch.qos.logback.classic.Logger logback) {
-            logback.setLevel(verbose ? Level.DEBUG : command.equals("send") ? Level.WARN : Level.INFO);
+            logback.setLevel(verbose ? Level.DEBUG
+                    : command.equals("send") || command.equals("validate") ? Level.WARN : Level.INFO);
         }
     }
 }

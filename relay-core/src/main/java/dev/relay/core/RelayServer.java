@@ -192,7 +192,12 @@ public final class RelayServer implements AutoCloseable {
 
         // Nothing below can fail: commit.
         for (String name : changed) {
-            nextRoutes.get(name).update(next.route(name).orElseThrow());
+            RouteContext route = nextRoutes.get(name);
+            RouteConfig before = route.state().config();
+            RouteConfig after = next.route(name).orElseThrow();
+            route.update(after);
+            log.info("route {} changed ({}): applies to new connections, {} open ones keep the old settings", name,
+                    changedParts(before, after), route.openConnections());
         }
         Map<Endpoint, RouteContext> owner = new LinkedHashMap<>();
         for (RouteConfig route : next.routes()) {
@@ -227,6 +232,23 @@ public final class RelayServer implements AutoCloseable {
                     .map(u -> u.address().toString()).collect(Collectors.joining(", ")), route.balance().label());
         }
         return new ReloadResult(added, changed, removed, List.of());
+    }
+
+    /** The names of the settings that differ, as the config file spells them. */
+    private static String changedParts(RouteConfig before, RouteConfig after) {
+        List<String> parts = new ArrayList<>();
+        for (var component : RouteConfig.class.getRecordComponents()) {
+            try {
+                Object was = component.getAccessor().invoke(before);
+                Object now = component.getAccessor().invoke(after);
+                if (!Objects.equals(was, now)) {
+                    parts.add(component.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT));
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("a record's accessor is public", e);
+            }
+        }
+        return String.join(", ", parts);
     }
 
     private Map<Endpoint, Listener> bindNewListeners(ServerConfig next, Map<String, RouteContext> nextRoutes) {

@@ -101,7 +101,7 @@ public final class ConfigFile {
         }
 
         ServerConfig server(Node root) {
-            Section top = Section.of(root, "the file", null, problems).allowOnly("the file", TOP_KEYS);
+            Section top = Section.of(root, "the file", "", null, problems).allowOnly("the file", TOP_KEYS);
             TransportKind transport = top.scalar("transport", TransportKind.AUTO, TransportKind::parse);
             int ioThreads = top.integer("io_threads", 0);
             int backlog = top.integer("backlog", ServerConfig.DEFAULT_BACKLOG);
@@ -119,7 +119,7 @@ public final class ConfigFile {
             dns.allowOnly("dns", "min_ttl", "max_ttl", "servers");
             List<Endpoint.Inet> servers = new ArrayList<>();
             for (Node server : dns.list("servers")) {
-                Endpoint endpoint = dns.parse(server, "dns.servers", null, Endpoint::parse);
+                Endpoint endpoint = dns.parse(server, "servers", null, Endpoint::parse);
                 if (endpoint instanceof Endpoint.Inet inet) {
                     servers.add(inet);
                 } else if (endpoint != null) {
@@ -146,7 +146,7 @@ public final class ConfigFile {
             Map<String, Node> names = new HashMap<>();
             Map<Endpoint, String> listenOwners = new HashMap<>();
             for (int i = 0; i < items.size(); i++) {
-                Section route = Section.of(items.get(i), "routes[" + i + "]", defaults, problems)
+                Section route = Section.of(items.get(i), "routes[" + i + "]", "", defaults, problems)
                         .allowOnly("a route", ROUTE_KEYS);
                 RouteConfig config = route(route, i, names, listenOwners);
                 if (config != null) {
@@ -157,6 +157,7 @@ public final class ConfigFile {
         }
 
         private RouteConfig route(Section route, int index, Map<String, Node> names, Map<Endpoint, String> listenOwners) {
+            int problemsBefore = problems.count();
             Node nameNode = route.value("name");
             String name = route.string("name", null);
             if (nameNode == null) {
@@ -186,6 +187,9 @@ public final class ConfigFile {
             Acl acl = acl(route.section("acl"));
             boolean hexdump = route.bool("hexdump", false);
             String routeName = name;
+            if (problems.count() > problemsBefore) {
+                return null; // its own checks would only repeat what was found, in vaguer words
+            }
             return build(route.node(), () -> new RouteConfig(routeName, listen, upstreams, balance, health, retries,
                     timeouts, limits, acl, hexdump));
         }
@@ -213,10 +217,11 @@ public final class ConfigFile {
             }
             List<UpstreamConfig> upstreams = new ArrayList<>();
             for (Node item : items) {
+                int problemsBefore = problems.count();
                 UpstreamConfig upstream = item instanceof ScalarNode
                         ? route.parse(item, "upstreams", null, text -> UpstreamConfig.of(Endpoint.parse(text)))
-                        : upstream(Section.of(item, "an upstream", null, problems));
-                if (upstream != null) {
+                        : upstream(Section.of(item, "an upstream", "", null, problems));
+                if (upstream != null && problems.count() == problemsBefore) {
                     upstreams.add(upstream);
                 }
             }
@@ -231,7 +236,7 @@ public final class ConfigFile {
             }
             int weight = u.integer("weight", UpstreamConfig.DEFAULT_WEIGHT);
             boolean backup = u.bool("backup", false);
-            return address == null ? null : build(u.node(), () -> new UpstreamConfig(address, weight, backup));
+            return address == null ? null : build(u.value("weight"), () -> new UpstreamConfig(address, weight, backup));
         }
 
         private HealthCheckConfig health(Section h) {
@@ -270,7 +275,7 @@ public final class ConfigFile {
         private List<Cidr> networks(Section a, String key) {
             List<Cidr> networks = new ArrayList<>();
             for (Node item : a.list(key)) {
-                Cidr cidr = a.parse(item, "acl." + key, null, Cidr::parse);
+                Cidr cidr = a.parse(item, key, null, Cidr::parse);
                 if (cidr != null) {
                     networks.add(cidr);
                 }

@@ -4,6 +4,7 @@ import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +34,14 @@ final class Problems {
         return !found.isEmpty();
     }
 
+    int count() {
+        return found.size();
+    }
+
+    /** In file order, as an editor would list them. */
     List<ConfigProblem> list() {
-        return new ArrayList<>(found);
+        List<ConfigProblem> sorted = new ArrayList<>(found);
+        sorted.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
+        return sorted;
     }
 }

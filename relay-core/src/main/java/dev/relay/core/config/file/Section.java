@@ -25,12 +25,14 @@ import java.util.function.Function;
 final class Section {
 
     private final Node node;
+    private final String path;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Section fallback;
     private final Problems problems;
 
-    private Section(Node node, Section fallback, Problems problems) {
+    private Section(Node node, String path, Section fallback, Problems problems) {
         this.node = node;
+        this.path = path;
         this.fallback = fallback;
         this.problems = problems;
         if (node instanceof MappingNode mapping) {
@@ -45,17 +47,16 @@ final class Section {
         }
     }
 
-    /** {@code node} read as a mapping named {@code what}; a node of another kind is reported. */
-    static Section of(Node node, String what, Section fallback, Problems problems) {
+    /**
+     * {@code node} read as a mapping named {@code what}; a node of another kind is reported. Keys inside are
+     * named {@code path + key} in messages ({@code path} empty or ending in a dot).
+     */
+    static Section of(Node node, String what, String path, Section fallback, Problems problems) {
         if (node != null && !(node instanceof MappingNode)) {
             problems.at(node, what + ": expected a mapping of keys to values");
-            return new Section(null, fallback, problems);
+            return new Section(null, path, fallback, problems);
         }
-        return new Section(node, fallback, problems);
-    }
-
-    static Section empty(Problems problems) {
-        return new Section(null, null, problems);
+        return new Section(node, path, fallback, problems);
     }
 
     Node node() {
@@ -91,7 +92,7 @@ final class Section {
     Section section(String key) {
         NodeTuple entry = entries.get(key);
         Section deeper = fallback == null ? null : fallback.section(key);
-        return of(entry == null ? null : entry.getValueNode(), key, deeper, problems);
+        return of(entry == null ? null : entry.getValueNode(), path + key, path + key + ".", deeper, problems);
     }
 
     String string(String key, String otherwise) {
@@ -131,13 +132,13 @@ final class Section {
 
     <T> T parse(Node value, String key, T otherwise, Function<String, T> parse) {
         if (!(value instanceof ScalarNode scalar)) {
-            problems.at(value, key + ": expected a single value");
+            problems.at(value, path + key + ": expected a single value");
             return otherwise;
         }
         try {
             return parse.apply(scalar.getValue());
         } catch (ConfigException e) {
-            problems.at(value, key + ": " + e.getMessage());
+            problems.at(value, path + key + ": " + e.getMessage());
             return otherwise;
         }
     }
@@ -154,7 +155,7 @@ final class Section {
         if (value instanceof ScalarNode) {
             return List.of(value);
         }
-        problems.at(value, key + ": expected a list");
+        problems.at(value, path + key + ": expected a list");
         return List.of();
     }
 

@@ -1,0 +1,75 @@
+package dev.relay.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import dev.relay.core.RelayServer;
+import dev.relay.core.RelayStartException;
+import dev.relay.core.ReloadResult;
+import dev.relay.core.config.ConfigException;
+import dev.relay.core.config.ServerConfig;
+import dev.relay.core.config.file.ConfigFile;
+import dev.relay.core.config.file.ConfigFileException;
+import dev.relay.core.config.file.ConfigProblem;
+import dev.relay.core.config.file.ConfigWatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+
+/** {@code relay run}: every route of a config file, reloaded on SIGHUP (and on change with --watch). */
+@Parameters(commandNames = "run", commandDescription = "Run the routes of a config file; SIGHUP (or --watch) reloads it.")
+final class RunCommand {
+
+    static final String EXAMPLES = """
+            Examples:
+              relay run --config /etc/relay/relay.yaml
+              relay run --config relay.yaml --watch      # apply every saved change
+              kill -HUP $(pidof relay)                   # reload by hand
+            """;
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help.")
+    boolean help;
+
+    @Parameter(names = {"-c", "--config"}, required = true, description = "The config file (YAML).")
+    String config;
+
+    @Parameter(names = "--watch", description = "Reload whenever the file's content changes.")
+    boolean watch;
+
+    int run() throws InterruptedException {
+        Path path = Path.of(config);
+        ServerConfig initial = ConfigFile.load(path);
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+        Signals signals = new Signals();
+        try (RelayServer relay = RelayServer.start(initial);
+             ConfigWatcher watcher = watch ? ConfigWatcher.start(path, ConfigWatcher.DEFAULT_INTERVAL, signals::reload)
+                     : null) {
+            systemd.ready();
+            signals.awaitStop(() -> reload(relay, path, systemd));
+            systemd.stopping();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Reads the file again and applies it; when it cannot be applied, every route keeps serving as it was. */
+    private static void reload(RelayServer relay, Path path, SystemdNotifier systemd) {
+        systemd.reloading();
+        try {
+            ReloadResult result = relay.reload(ConfigFile.load(path));
+            systemd.status("relaying; last reload: " + result);
+        } catch (ConfigFileException e) {
+            log.error("reload failed: {} has {} problems; still running the previous config", path,
+                    e.problems().size());
+            for (ConfigProblem problem : e.problems()) {
+                log.error("reload failed: {}", problem);
+            }
+            systemd.status("relaying; last reload failed: " + e.getMessage());
+        } catch (RelayStartException | ConfigException e) {
+            log.error("reload failed: {}; still running the previous config", e.getMessage());
+            systemd.status("relaying; last reload failed: " + e.getMessage());
+        }
+        systemd.ready();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.relay.core.config.file;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Calls back when a file's content changes. It compares a digest of the content at a fixed interval rather than
+ * listening for file events: editors that write a new file and rename it, and Kubernetes ConfigMaps that swap a
+ * symlink, change what the path reads without touching the file that was watched. A config is small, so reading
+ * it once a second costs nothing.
+ */
+public final class ConfigWatcher implements AutoCloseable {
+
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+    private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
+
+    private final Path path;
+    private final Runnable onChange;
+    private final ScheduledExecutorService timer;
+    private byte[] lastDigest;
+
+    private ConfigWatcher(Path path, Runnable onChange) {
+        this.path = path;
+        this.onChange = onChange;
+        this.lastDigest = digest();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "relay-config-watch");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static ConfigWatcher start(Path path, Duration interval, Runnable onChange) {
+        ConfigWatcher watcher = new ConfigWatcher(path, onChange);
+        long every = interval.toMillis();
+        watcher.timer.scheduleWithFixedDelay(watcher::poll, every, every, TimeUnit.MILLISECONDS);
+        log.info("watching {} for changes every {}ms", path, every);
+        return watcher;
+    }
+
+    private void poll() {
+        byte[] now = digest();
+        if (now != null && !Arrays.equals(now, lastDigest)) {
+            lastDigest = now;
+            onChange.run();
+        }
+    }
+
+    /** The content's digest, or null while the file cannot be read (mid-replace): no change is assumed then. */
+    private byte[] digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(path));
+        } catch (IOException e) {
+            return null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
