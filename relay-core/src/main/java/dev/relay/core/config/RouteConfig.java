@@ -60,8 +60,54 @@ public record RouteConfig(
 
     /** A route with every default, relaying {@code listen} to {@code target}. */
     public static RouteConfig of(String name, Endpoint listen, Endpoint target) {
-        return new RouteConfig(name, List.of(listen), List.of(UpstreamConfig.of(target)), DEFAULT_BALANCE,
-                HealthCheckConfig.OFF, DEFAULT_CONNECT_RETRIES, RouteTimeouts.DEFAULT, RouteLimits.NONE, Acl.OPEN,
-                false);
+        return builder(name).listen(listen).upstream(target).build();
+    }
+
+    /** A route named {@code name} with every default; add at least one listen address and one upstream. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.listen.addAll(listen);
+        b.upstreams.addAll(upstreams);
+        return b.balance(balance).healthCheck(healthCheck).connectRetries(connectRetries).timeouts(timeouts)
+                .limits(limits).acl(acl).hexdump(hexdump);
+    }
+
+    /** Fills in the defaults; {@link #build()} validates. */
+    public static final class Builder {
+        private final String name;
+        private final List<Endpoint> listen = new java.util.ArrayList<>();
+        private final List<UpstreamConfig> upstreams = new java.util.ArrayList<>();
+        private Balance balance = DEFAULT_BALANCE;
+        private HealthCheckConfig healthCheck = HealthCheckConfig.OFF;
+        private int connectRetries = DEFAULT_CONNECT_RETRIES;
+        private RouteTimeouts timeouts = RouteTimeouts.DEFAULT;
+        private RouteLimits limits = RouteLimits.NONE;
+        private Acl acl = Acl.OPEN;
+        private boolean hexdump;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder listen(Endpoint value) { listen.add(value); return this; }
+        public Builder upstream(Endpoint value) { upstreams.add(UpstreamConfig.of(value)); return this; }
+        public Builder upstream(UpstreamConfig value) { upstreams.add(value); return this; }
+        public Builder clearUpstreams() { upstreams.clear(); return this; }
+        public Builder balance(Balance value) { balance = value; return this; }
+        public Builder healthCheck(HealthCheckConfig value) { healthCheck = value; return this; }
+        public Builder connectRetries(int value) { connectRetries = value; return this; }
+        public Builder timeouts(RouteTimeouts value) { timeouts = value; return this; }
+        public Builder limits(RouteLimits value) { limits = value; return this; }
+        public Builder acl(Acl value) { acl = value; return this; }
+        public Builder hexdump(boolean value) { hexdump = value; return this; }
+
+        public RouteConfig build() {
+            return new RouteConfig(name, listen, upstreams, balance, healthCheck, connectRetries, timeouts, limits,
+                    acl, hexdump);
+        }
     }
 }

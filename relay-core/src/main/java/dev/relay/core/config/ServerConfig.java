@@ -52,6 +52,12 @@ public record ServerConfig(
         }
     }
 
+    /** The given routes with every other setting at its default. */
+    public static ServerConfig of(RouteConfig... routes) {
+        return new ServerConfig(TransportKind.AUTO, 0, DEFAULT_BACKLOG, DEFAULT_DRAIN_TIMEOUT, DnsConfig.DEFAULT,
+                List.of(routes));
+    }
+
     public Optional<RouteConfig> route(String name) {
         return routes.stream().filter(r -> r.name().equals(name)).findFirst();
     }
@@ -59,5 +65,14 @@ public record ServerConfig(
     /** This config with other routes. */
     public ServerConfig withRoutes(List<RouteConfig> value) {
         return new ServerConfig(transport, ioThreads, backlog, drainTimeout, dns, value);
+    }
+
+    public ServerConfig withRoutes(RouteConfig... value) {
+        return withRoutes(List.of(value));
+    }
+
+    /** This config on another transport, with {@code ioThreads} loops and {@code drainTimeout}: what tests tune. */
+    public ServerConfig with(TransportKind value, int threads, Duration drain) {
+        return new ServerConfig(value, threads, backlog, drain, dns, routes);
     }
 }

@@ -37,6 +37,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final Queue<ByteBuf> early = new ArrayDeque<>();
     private final Set<Upstream> tried = new HashSet<>(4);
     private int attempts;
+    private Throwable lastFailure;
     private boolean earlyFin;
     private RelayConnection connection;
     private long connectDeadlineNanos;
@@ -73,7 +74,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Channel client = ctx.channel();
         Upstream upstream = state.pool().choose(clientAddress(client), tried);
         if (upstream == null) {
-            connection.noUpstream();
+            if (lastFailure == null) {
+                connection.noUpstream();
+            } else {
+                // The attempts so far took the last healthy upstreams out: the connect failed, and why is known.
+                connection.connectFailed(lastFailure);
+            }
             return;
         }
         tried.add(upstream);
@@ -97,6 +103,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void upstreamConnected(ChannelHandlerContext ctx, ChannelFuture connect, Upstream upstream) {
         if (!connect.isSuccess()) {
+            lastFailure = connect.cause();
             upstream.connectFailed(state.config().healthCheck());
             if (mayRetry(ctx)) {
                 route.counters().increment(RelayCounter.CONNECT_RETRIES);

@@ -155,12 +155,8 @@ class RelayFailureTest {
         }
     }
 
-    /** A loopback port that nothing listens on: bound once to learn a free port, then closed. */
     private static Endpoint refusingEndpoint() throws IOException {
-        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-            probe.bind(new InetSocketAddress("127.0.0.1", 0));
-            return Loopback.endpoint(probe.getLocalAddress());
-        }
+        return Loopback.refusingEndpoint();
     }
 
     private static List<SocketChannel> fillAcceptQueue(ServerSocketChannel server) throws IOException {

@@ -41,6 +41,43 @@ public final class Loopback {
         return Endpoint.parse((host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort());
     }
 
+    /** A loopback port that nothing listens on: bound once to learn a free port, then closed. */
+    public static Endpoint refusingEndpoint() throws IOException {
+        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+            return endpoint(probe.getLocalAddress());
+        }
+    }
+
+    /**
+     * A server on {@code bind} that greets every connection with the one byte {@code id}, then echoes until the
+     * client's FIN: a client learns which upstream the relay picked from the first byte it reads.
+     */
+    public static PlainServer identityServer(SocketAddress bind, int id) throws IOException {
+        return PlainServer.start(bind, channel -> {
+            writeFully(channel, new byte[] {(byte) id});
+            ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                buffer.clear();
+            }
+        });
+    }
+
+    /** Connects to {@code address} and returns the greeting byte of the upstream that answered, or -1 at EOF. */
+    public static int greeting(SocketChannel channel) throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        while (one.hasRemaining()) {
+            if (channel.read(one) < 0) {
+                return -1;
+            }
+        }
+        return one.get(0);
+    }
+
     public static SocketChannel connect(SocketAddress address) throws IOException {
         return SocketChannel.open(jdkAddress(address));
     }

@@ -60,13 +60,18 @@ public final class PlainServer implements AutoCloseable {
                 SocketChannel channel = server.accept();
                 accepted.add(channel);
                 acceptedCount.incrementAndGet();
-                threads.execute(() -> {
-                    try (channel) {
-                        handler.serve(channel);
-                    } catch (Exception e) {
-                        failures.add(e);
-                    }
-                });
+                try {
+                    threads.execute(() -> {
+                        try (channel) {
+                            handler.serve(channel);
+                        } catch (Exception e) {
+                            failures.add(e);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    channel.close(); // accepted just as the server closed
+                    return;
+                }
             } catch (ClosedChannelException closed) {
                 return;
             } catch (IOException e) {

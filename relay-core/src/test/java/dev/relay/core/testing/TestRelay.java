@@ -4,6 +4,8 @@ import dev.relay.core.RelayHooks;
 import dev.relay.core.RelayServer;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RelayConfig;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.ServerConfig;
 import dev.relay.core.proxy.ConnectionSummary;
 import dev.relay.core.transport.TransportKind;
 
@@ -44,6 +46,22 @@ public final class TestRelay implements AutoCloseable {
                 .drainTimeout(Duration.ofSeconds(2))).build();
         RelayServer server = RelayServer.start(config, hooks.withOnClosed(closed::add));
         return new TestRelay(server, closed);
+    }
+
+    /** A relay running {@code routes} on {@code transport}, two loops, a 2 s drain. */
+    public static TestRelay start(TransportKind transport, RouteConfig... routes) {
+        return start(ServerConfig.of(routes).with(transport, 2, Duration.ofSeconds(2)));
+    }
+
+    public static TestRelay start(ServerConfig config) {
+        List<ConnectionSummary> closed = new CopyOnWriteArrayList<>();
+        RelayServer server = RelayServer.start(config, RelayHooks.DEFAULT.withOnClosed(closed::add));
+        return new TestRelay(server, closed);
+    }
+
+    /** Where {@code route}'s first listener is bound. */
+    public SocketAddress address(String route) {
+        return server.localAddresses(route).get(0);
     }
 
     public RelayServer server() {

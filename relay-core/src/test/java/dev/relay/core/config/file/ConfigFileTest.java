@@ -1,0 +1,145 @@
+package dev.relay.core.config.file;
+
+import dev.relay.core.config.Balance;
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.ServerConfig;
+import dev.relay.core.transport.TransportKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigFileTest {
+
+    private static final String MINIMAL = """
+            routes:
+              - name: web
+                listen: 127.0.0.1:8080
+                upstreams: [127.0.0.1:9001]
+            """;
+
+    @Test
+    void theDocumentedExampleIsValidAndReadsAsWritten() {
+        ServerConfig config = ConfigFile.load(Path.of("../docs/relay.example.yaml"));
+        assertEquals(List.of("web", "postgres", "local-socket"), config.routes().stream().map(RouteConfig::name).toList());
+        RouteConfig web = config.route("web").orElseThrow();
+        assertEquals(List.of(Endpoint.parse(":8080"), Endpoint.parse("[::]:8080")), web.listen());
+        assertEquals(3, web.upstreams().get(0).weight());
+        assertTrue(web.upstreams().get(2).backup());
+        assertEquals(Balance.LEAST_CONNECTIONS, web.balance());
+        assertEquals(Duration.ofSeconds(2), web.healthCheck().interval());
+        assertEquals(3, web.healthCheck().ejectAfter());
+        assertEquals(100, web.limits().maxConnectionsPerClient());
+        assertEquals(Balance.SOURCE_HASH, config.route("postgres").orElseThrow().balance());
+    }
+
+    @Test
+    void routesTakeDefaultsKeyByKeyAndOverrideThem() throws Exception {
+        ServerConfig config = ConfigFile.parse("t.yaml", """
+                defaults:
+                  balance: random_two_choices
+                  timeouts: { connect: 2s, idle: 5m }
+                  acl: { deny: [10.0.0.0/8] }
+                routes:
+                  - name: a
+                    listen: 8001
+                    upstreams: [127.0.0.1:9001]
+                    timeouts: { idle: 0 }
+                  - name: b
+                    listen: 8002
+                    upstreams: [127.0.0.1:9002]
+                    balance: source_hash
+                """);
+        RouteConfig a = config.route("a").orElseThrow();
+        assertEquals(Balance.RANDOM_TWO_CHOICES, a.balance());
+        assertEquals(Duration.ofSeconds(2), a.timeouts().connect(), "from defaults");
+        assertEquals(Duration.ZERO, a.timeouts().idle(), "the route's own");
+        assertFalse(a.acl().allows(InetAddress.getByName("10.1.2.3")));
+        assertEquals(Balance.SOURCE_HASH, config.route("b").orElseThrow().balance());
+        assertEquals(Duration.ofMinutes(5), config.route("b").orElseThrow().timeouts().idle());
+    }
+
+    @Test
+    void builtInDefaultsApplyToAMinimalFile() {
+        ServerConfig config = ConfigFile.parse("t.yaml", MINIMAL);
+        assertEquals(TransportKind.AUTO, config.transport());
+        RouteConfig web = config.routes().get(0);
+        assertEquals(Balance.ROUND_ROBIN, web.balance());
+        assertEquals(RouteConfig.DEFAULT_CONNECT_RETRIES, web.connectRetries());
+        assertFalse(web.healthCheck().activeChecks());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown key       | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], colour: blue}] | t.yaml:1:57: unknown key "colour" in a route
+            unknown top key   | listen: 1                                                             | t.yaml:1:1: unknown key "listen" in the file
+            bad address       | routes: [{name: a, listen: 127.0.0.1:70000, upstreams: [127.0.0.1:2]}] | t.yaml:1:28: listen: "127.0.0.1:70000": port 70000 is out of range
+            bad upstream      | routes: [{name: a, listen: 1, upstreams: ["[::1:2"]}]                   | t.yaml:1:43: upstreams: "[::1:2" is not an address
+            bad duration      | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], timeouts: {idle: 5 parsecs}}] | t.yaml:1:74: timeouts.idle: "5 parsecs" has an unknown unit
+            bad balance       | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], balance: fastest}] | t.yaml:1:66: balance: unknown balance "fastest"
+            bad number        | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], connect_retries: many}] | t.yaml:1:74: connect_retries: "many" is not a whole number
+            bad weight        | routes: [{name: a, listen: 1, upstreams: [{address: 127.0.0.1:2, weight: 0}]}] | t.yaml:1:74: weight: 0 (expected: 1-1000)
+            bad cidr          | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], acl: {allow: [10.0.0.0/33]}}] | t.yaml:1:71: acl.allow: "10.0.0.0/33": the prefix must be 0-32
+            empty upstreams   | routes: [{name: a, listen: 1, upstreams: []}]                        | t.yaml:1:42: route a: upstreams is empty
+            only backups      | routes: [{name: a, listen: 1, upstreams: [{address: 127.0.0.1:2, backup: true}]}] | t.yaml:1:10: route a: every upstream is a backup
+            no routes         | transport: nio                                                        | t.yaml:1:1: routes: missing
+            bad transport     | {transport: pigeon, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:13: transport: "pigeon" is not a transport
+            bad name          | routes: [{name: "a b", listen: 1, upstreams: [127.0.0.1:2]}]          | t.yaml:1:10: name: "a b" (expected: 1-64 letters
+            not a mapping     | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], limits: 5}]    | t.yaml:1:65: limits: expected a mapping
+            not yaml          | 'routes: ['                                                          | t.yaml:1:10: not valid YAML
+            """)
+    void eachProblemIsReportedWithItsLineAndColumn(String what, String yaml, String expected) {
+        ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigFile.parse("t.yaml", yaml));
+        assertTrue(e.problems().get(0).toString().startsWith(expected), what + ": " + e.problems());
+    }
+
+    @Test
+    void everyProblemInAFileIsReportedInOnePass() {
+        ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigFile.parse("t.yaml", """
+                routes:
+                  - name: a
+                    listen: 127.0.0.1:8080
+                    upstreams: [127.0.0.1:9001]
+                  - name: a
+                    listen: 127.0.0.1:8080
+                    upstreams: [127.0.0.1:9002]
+                    timeouts: { connect: soon }
+                """));
+        List<String> messages = e.problems().stream().map(ConfigProblem::toString).toList();
+        assertEquals(List.of(
+                "t.yaml:5:11: duplicate route name \"a\" (first at line 2)",
+                "t.yaml:6:13: listen 127.0.0.1:8080 is already route a's (two routes cannot share a listen address)",
+                "t.yaml:8:26: timeouts.connect: \"soon\" is not a duration (expected: e.g. 250ms, 5s, 2m, 1h)"),
+                messages);
+    }
+
+    @Test
+    void aDuplicateKeyIsAProblem() {
+        ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigFile.parse("t.yaml", """
+                routes:
+                  - name: a
+                    name: b
+                    listen: 1
+                    upstreams: [127.0.0.1:2]
+                """));
+        assertTrue(e.getMessage().contains("t.yaml:3:5:"), e.getMessage());
+        assertTrue(e.getMessage().toLowerCase().contains("duplicate key"), e.getMessage());
+    }
+
+    @Test
+    void aMissingFileIsOneProblem() {
+        ConfigFileException e = assertThrows(ConfigFileException.class,
+                () -> ConfigFile.load(Path.of("target/no-such-relay.yaml")));
+        assertEquals("target/no-such-relay.yaml:1:1: no such file", e.getMessage());
+    }
+}
