@@ -3,11 +3,15 @@ package dev.relay.cli;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,6 +57,37 @@ class RelayCliTest {
         assertTrue(firstLine.contains(expected), firstLine + " should mention " + expected);
         assertFalse(stderr().contains("Exception"), "no stack trace: " + stderr());
         assertEquals(2, stderr().lines().count(), "the error and a pointer to --help: " + stderr());
+    }
+
+    @Test
+    void validateSaysOkForAGoodFileAndListsEveryProblemOfABadOne(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, "routes: [{name: a, listen: 8080, upstreams: [127.0.0.1:9000]}]\n");
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "routes:\n  - name: a\n    listen: 8080\n    upstreams: [127.0.0.1:9000]\n    colour: red\n"
+                + "  - name: a\n    listen: 8081\n    upstreams: []\n");
+        assertEquals(ExitCodes.OK, run("validate", good.toString()), stderr());
+        assertEquals(good + ": ok (1 routes)", out.toString(StandardCharsets.UTF_8).strip());
+
+        assertEquals(ExitCodes.FAILURE, run("validate", bad.toString()));
+        List<String> lines = stderr().lines().toList();
+        assertEquals(3, lines.size(), stderr());
+        assertTrue(lines.get(0).startsWith(bad + ":5:5: unknown key \"colour\""), lines.get(0));
+        assertTrue(lines.get(1).startsWith(bad + ":6:11: duplicate route name \"a\""), lines.get(1));
+        assertTrue(lines.get(2).startsWith(bad + ":8:16: route a: upstreams is empty"), lines.get(2));
+    }
+
+    @Test
+    void validateWithoutAFileIsUsage() {
+        assertEquals(ExitCodes.USAGE, run("validate"));
+        assertTrue(stderr().startsWith("relay: no file given"), stderr());
+    }
+
+    @Test
+    void runWithAMissingFileSaysSoInOneLine(@TempDir Path dir) {
+        Path missing = dir.resolve("missing.yaml");
+        assertEquals(ExitCodes.FAILURE, run("run", "--config", missing.toString()));
+        assertEquals("relay: " + missing + ":1:1: no such file", stderr().strip());
     }
 
     @Test

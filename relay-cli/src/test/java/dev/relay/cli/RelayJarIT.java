@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -100,9 +101,103 @@ class RelayJarIT {
         assertEquals(1, result.stderr().strip().lines().count(), result.stderr());
     }
 
+    @Test
+    void runReloadsOnHangupAndKeepsServingWhenTheNewFileIsBroken() throws Exception {
+        Path echoLog = Files.createTempFile("echo", ".log");
+        start(echoLog, "echo", "--listen", "127.0.0.1:0");
+        int echoPort = awaitPort(echoLog);
+        Path dir = Files.createTempDirectory("relay-run");
+        Path config = dir.resolve("relay.yaml");
+        // TCP listeners: a Unix socket ends at the client's FIN, before the echo could come back.
+        int first = freePort();
+        int second = freePort();
+        Files.writeString(config, route("first", first, echoPort));
+        Path relayLog = dir.resolve("relay.log");
+
+        try (FakeSystemd systemd = new FakeSystemd(dir.resolve("notify.sock"))) {
+            Process relay = start(relayLog, Map.of("NOTIFY_SOCKET", systemd.notifySocket()),
+                    "run", "--config", config.toString());
+            assertTrue(systemd.next(Duration.ofSeconds(20)).startsWith("READY=1"), "READY once listening");
+            assertEquals("Hello!", sendText("127.0.0.1:" + first, "Hello!"));
+
+            Files.writeString(config, route("first", first, echoPort)
+                    + route("second", second, echoPort).replace("routes:\n", ""));
+            hangUp(relay);
+            assertTrue(systemd.next(Duration.ofSeconds(10)).startsWith("RELOADING=1"));
+            assertTrue(nextState(systemd).startsWith("READY=1"), "READY again after the reload");
+            assertEquals("Hi!", sendText("127.0.0.1:" + second, "Hi!"), "the added route serves");
+
+            Files.writeString(config, "routes: [ {name: broken");
+            hangUp(relay);
+            assertTrue(systemd.next(Duration.ofSeconds(10)).startsWith("RELOADING=1"));
+            assertTrue(nextState(systemd).startsWith("READY=1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(relayLog)
+                    .contains("reload failed: " + config + ":1:"));
+            assertEquals("Still?", sendText("127.0.0.1:" + first, "Still?"), "the old config serves");
+            assertEquals("Yes.", sendText("127.0.0.1:" + second, "Yes."));
+
+            relay.destroy();
+            assertTrue(nextState(systemd).startsWith("STOPPING=1"));
+            assertTrue(relay.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(0, relay.exitValue(), Files.readString(relayLog));
+        }
+    }
+
+    @Test
+    void validateReportsEveryProblemWithItsPlace() throws Exception {
+        Path config = Files.createTempFile("bad", ".yaml");
+        Files.writeString(config, "routes:\n  - name: a\n    listen: 99999\n    upstreams: [nowhere]\n");
+        Result result = runToEnd(null, "validate", config.toString());
+        assertEquals(1, result.exit());
+        assertEquals(List.of(config + ":3:13: listen: \"99999\": port 99999 is out of range (expected: 0-65535)",
+                        config + ":4:17: upstreams: \"nowhere\" has no valid port (expected: HOST:PORT, [IPv6]:PORT, "
+                                + "PORT or unix:/path)"),
+                result.stderr().lines().toList());
+    }
+
+    /** The next state change, skipping STATUS-only messages. */
+    private static String nextState(FakeSystemd systemd) throws InterruptedException {
+        for (int i = 0; i < 10; i++) {
+            String message = systemd.next(Duration.ofSeconds(10));
+            if (message == null || !message.startsWith("STATUS=")) {
+                return String.valueOf(message);
+            }
+        }
+        return "no state change";
+    }
+
+    private static String route(String name, int port, int echoPort) {
+        return "routes:\n  - name: " + name + "\n    listen: 127.0.0.1:" + port
+                + "\n    upstreams: [127.0.0.1:" + echoPort + "]\n";
+    }
+
+    /** A loopback port free a moment ago: bound to learn it, then closed. */
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+            return probe.getLocalPort();
+        }
+    }
+
+    private static void hangUp(Process process) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
+    }
+
+    private String sendText(String target, String text) throws Exception {
+        Result result = runToEnd(null, "send", "--target", target, text);
+        assertEquals(0, result.exit(), result.stderr());
+        return new String(result.stdout(), StandardCharsets.UTF_8);
+    }
+
     private Process start(Path log, String... args) throws IOException {
+        return start(log, Map.of(), args);
+    }
+
+    private Process start(Path log, Map<String, String> environment, String... args) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
         Process process = builder.start();
         started.add(process);
         return process;
