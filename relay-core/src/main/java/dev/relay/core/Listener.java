@@ -4,6 +4,9 @@ import dev.relay.core.config.Endpoint;
 import dev.relay.core.proxy.RouteContext;
 import io.netty.channel.Channel;
 
+import java.net.SocketAddress;
+import java.util.List;
+
 /**
  * One bound listen address and the route it currently feeds. A reload may hand the address to another route
  * without closing the socket, so no client is refused while a route moves.
@@ -12,7 +15,7 @@ final class Listener {
 
     private final Endpoint endpoint;
     private volatile RouteContext route;
-    private Channel channel;
+    private List<Channel> channels = List.of();
 
     Listener(Endpoint endpoint, RouteContext route) {
         this.endpoint = endpoint;
@@ -31,11 +34,20 @@ final class Listener {
         route = value;
     }
 
-    Channel channel() {
-        return channel;
+    /** The bound sockets: one, or one per event loop with SO_REUSEPORT. */
+    List<Channel> channels() {
+        return channels;
     }
 
-    void bound(Channel value) {
-        channel = value;
+    void bound(List<Channel> value) {
+        channels = List.copyOf(value);
+    }
+
+    SocketAddress localAddress() {
+        return channels.get(0).localAddress();
+    }
+
+    void close() {
+        channels.forEach(c -> c.close().awaitUninterruptibly());
     }
 }

@@ -19,6 +19,7 @@ import dev.relay.core.transport.TransportKind;
 import dev.relay.core.transport.Transports;
 import dev.relay.core.upstream.HealthChecker;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -64,6 +65,7 @@ public final class RelayServer implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
     private final RelayHooks hooks;
+    private final int ioThreads;
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final AtomicLong connectionIds = new AtomicLong();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -76,8 +78,9 @@ public final class RelayServer implements AutoCloseable {
     private boolean stopping;
 
     private RelayServer(ServerConfig config, Transport transport, EventLoopGroup acceptGroup, EventLoopGroup ioGroup,
-                        AddressResolverGroup<? extends SocketAddress> resolver, RelayHooks hooks) {
+                        int ioThreads, AddressResolverGroup<? extends SocketAddress> resolver, RelayHooks hooks) {
         this.config = config;
+        this.ioThreads = ioThreads;
         this.transport = transport;
         this.acceptGroup = acceptGroup;
         this.ioGroup = ioGroup;
@@ -112,7 +115,7 @@ public final class RelayServer implements AutoCloseable {
         if (resolver == null) {
             resolver = DnsResolvers.create(config.dns(), transport);
         }
-        RelayServer server = new RelayServer(config, transport, acceptGroup, ioGroup, resolver, hooks);
+        RelayServer server = new RelayServer(config, transport, acceptGroup, ioGroup, ioThreads, resolver, hooks);
         try {
             synchronized (server) {
                 server.apply(config);
@@ -125,8 +128,8 @@ public final class RelayServer implements AutoCloseable {
             log.warn("transport epoll: with Netty 4.2.18 a client that half-closes while relay is pausing it can have "
                     + "its reply cut short by a reset; io_uring and nio do not (see docs/performance.md)");
         }
-        log.info("relay started: {} routes, transport {}, {} io threads", config.routes().size(), transport.kind(),
-                ioThreads);
+        log.info("relay started: {} routes, transport {}, {} io threads{}", config.routes().size(), transport.kind(),
+                ioThreads, config.reusePort() ? ", SO_REUSEPORT listeners on every thread" : "");
         return server;
     }
 
@@ -158,8 +161,11 @@ public final class RelayServer implements AutoCloseable {
         if (!next.dns().equals(current.dns())) {
             notApplied.add("dns");
         }
+        if (next.reusePort() != current.reusePort()) {
+            notApplied.add("reuse_port " + next.reusePort());
+        }
         ServerConfig effective = new ServerConfig(current.transport(), current.ioThreads(), next.backlog(),
-                next.drainTimeout(), current.dns(), next.routes());
+                current.reusePort(), next.drainTimeout(), current.dns(), next.routes());
         checkAddresses(effective, transport);
         ReloadResult result = apply(effective);
         result = new ReloadResult(result.added(), result.changed(), result.removed(), notApplied);
@@ -207,7 +213,7 @@ public final class RelayServer implements AutoCloseable {
             var entry = it.next();
             RouteContext route = owner.get(entry.getKey());
             if (route == null) {
-                entry.getValue().channel().close();
+                entry.getValue().close();
                 log.info("stopped listening on {}", entry.getKey());
                 it.remove();
             } else {
@@ -260,9 +266,9 @@ public final class RelayServer implements AutoCloseable {
                 }
                 Listener listener = new Listener(endpoint, nextRoutes.get(route.name()));
                 try {
-                    listener.bound(bind(endpoint, listener, next.backlog()));
+                    listener.bound(bind(endpoint, listener, next));
                 } catch (RuntimeException e) {
-                    bound.values().forEach(l -> l.channel().close().awaitUninterruptibly());
+                    bound.values().forEach(Listener::close);
                     throw e;
                 }
                 bound.put(endpoint, listener);
@@ -271,11 +277,16 @@ public final class RelayServer implements AutoCloseable {
         return bound;
     }
 
-    private io.netty.channel.Channel bind(Endpoint endpoint, Listener listener, int backlog) {
+    /**
+     * Binds {@code endpoint}: once, accepting on the accept thread; or with {@code reuse_port} on TCP, once per
+     * event loop, each socket accepting on its own loop, so the kernel spreads new connections over all of them.
+     */
+    private List<Channel> bind(Endpoint endpoint, Listener listener, ServerConfig settings) {
+        boolean spread = settings.reusePort() && endpoint instanceof Endpoint.Inet;
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptGroup, ioGroup)
+                .group(spread ? ioGroup : acceptGroup, ioGroup)
                 .channel(transport.serverChannelFor(endpoint))
-                .option(ChannelOption.SO_BACKLOG, backlog)
+                .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new RelayChannelInitializer(listener::route));
         if (endpoint instanceof Endpoint.Inet) {
@@ -291,11 +302,21 @@ public final class RelayServer implements AutoCloseable {
             throw new RelayStartException("cannot listen on " + endpoint + ": cannot resolve "
                     + ((Endpoint.Inet) endpoint).host(), null);
         }
-        ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
-        if (!bind.isSuccess()) {
-            throw RelayStartException.cannotListen(endpoint, bind.cause());
+        if (spread) {
+            bootstrap.option(transport.reusePortOption(), true);
         }
-        return bind.channel();
+        List<Channel> bound = new ArrayList<>();
+        int copies = spread ? ioThreads : 1;
+        for (int i = 0; i < copies; i++) {
+            // Port 0 picks a port on the first bind; the other copies must share it.
+            ChannelFuture bind = bootstrap.bind(i == 0 ? address : bound.get(0).localAddress()).awaitUninterruptibly();
+            if (!bind.isSuccess()) {
+                bound.forEach(c -> c.close().awaitUninterruptibly());
+                throw RelayStartException.cannotListen(endpoint, bind.cause());
+            }
+            bound.add(bind.channel());
+        }
+        return bound;
     }
 
     /**
@@ -362,7 +383,7 @@ public final class RelayServer implements AutoCloseable {
         return routeConfig.listen().stream()
                 .map(listeners::get)
                 .filter(Objects::nonNull)
-                .map(l -> l.channel().localAddress())
+                .map(Listener::localAddress)
                 .toList();
     }
 
@@ -424,7 +445,7 @@ public final class RelayServer implements AutoCloseable {
             }
             stopping = true;
             // The listeners stay in the map, closed, so localAddress() still tells where the relay was.
-            listeners.values().forEach(l -> l.channel().close().awaitUninterruptibly());
+            listeners.values().forEach(Listener::close);
             checkers.values().forEach(HealthChecker::close);
             checkers.clear();
         }

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param transport    the I/O transport (a reload cannot change it)
  * @param ioThreads    event-loop threads; zero means one per core (a reload cannot change it)
  * @param backlog      each listener's accept queue length
+ * @param reusePort    bind each TCP listen address once per event loop with SO_REUSEPORT, so the kernel spreads
+ *                     new connections over every loop instead of one accept thread (a reload cannot change it)
  * @param drainTimeout on stop, or when a reload removes a route, how long its open connections may finish
  * @param dns          how upstream hostnames are resolved (a reload cannot change it)
  * @param routes       the routes, by unique name, on distinct listen addresses
@@ -25,6 +27,7 @@ public record ServerConfig(
         TransportKind transport,
         int ioThreads,
         int backlog,
+        boolean reusePort,
         Duration drainTimeout,
         DnsConfig dns,
         List<RouteConfig> routes) {
@@ -54,8 +57,8 @@ public record ServerConfig(
 
     /** The given routes with every other setting at its default. */
     public static ServerConfig of(RouteConfig... routes) {
-        return new ServerConfig(TransportKind.AUTO, 0, DEFAULT_BACKLOG, DEFAULT_DRAIN_TIMEOUT, DnsConfig.DEFAULT,
-                List.of(routes));
+        return new ServerConfig(TransportKind.AUTO, 0, DEFAULT_BACKLOG, false, DEFAULT_DRAIN_TIMEOUT,
+                DnsConfig.DEFAULT, List.of(routes));
     }
 
     public Optional<RouteConfig> route(String name) {
@@ -64,7 +67,12 @@ public record ServerConfig(
 
     /** This config with other routes. */
     public ServerConfig withRoutes(List<RouteConfig> value) {
-        return new ServerConfig(transport, ioThreads, backlog, drainTimeout, dns, value);
+        return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, value);
+    }
+
+    /** This config with SO_REUSEPORT listeners on or off. */
+    public ServerConfig withReusePort(boolean value) {
+        return new ServerConfig(transport, ioThreads, backlog, value, drainTimeout, dns, routes);
     }
 
     public ServerConfig withRoutes(RouteConfig... value) {
@@ -73,6 +81,6 @@ public record ServerConfig(
 
     /** This config on another transport, with {@code ioThreads} loops and {@code drainTimeout}: what tests tune. */
     public ServerConfig with(TransportKind value, int threads, Duration drain) {
-        return new ServerConfig(value, threads, backlog, drain, dns, routes);
+        return new ServerConfig(value, threads, backlog, reusePort, drain, dns, routes);
     }
 }

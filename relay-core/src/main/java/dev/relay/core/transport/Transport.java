@@ -3,11 +3,16 @@ package dev.relay.core.transport;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.ConfigException;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 
 /**
@@ -27,6 +32,18 @@ public record Transport(
                 || serverSocketChannel == null || socketChannel == null) {
             throw new IllegalArgumentException("a transport needs a concrete kind, an I/O handler and TCP channels");
         }
+    }
+
+    /**
+     * SO_REUSEPORT for this transport's listeners. NIO reaches it through the JDK's socket option; the native
+     * transports have their own.
+     */
+    public ChannelOption<Boolean> reusePortOption() {
+        return switch (kind) {
+            case EPOLL -> EpollChannelOption.SO_REUSEPORT;
+            case IO_URING -> IoUringChannelOption.SO_REUSEPORT;
+            default -> NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT);
+        };
     }
 
     public boolean supportsUnixSockets() {

@@ -45,7 +45,7 @@ class DnsReResolutionTest {
                     List.of((Endpoint.Inet) Loopback.endpoint(dns.address())));
             RouteConfig route = RouteConfig.builder("r").listen(Endpoint.parse("127.0.0.1:0"))
                     .upstream(Endpoint.parse("upstream.relay.test:" + port)).build();
-            ServerConfig config = new ServerConfig(transport, 2, ServerConfig.DEFAULT_BACKLOG, Duration.ofSeconds(2),
+            ServerConfig config = new ServerConfig(transport, 2, ServerConfig.DEFAULT_BACKLOG, false, Duration.ofSeconds(2),
                     resolveEverySecond, List.of(route));
             try (TestRelay relay = TestRelay.start(config)) {
                 assertEquals(4, greetingThrough(relay), "first at 127.0.0.1");

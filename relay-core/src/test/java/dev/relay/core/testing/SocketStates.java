@@ -10,12 +10,22 @@ import java.util.stream.Stream;
 public final class SocketStates {
 
     private static final String CLOSE_WAIT = "08";
+    private static final String LISTEN = "0A";
 
     private SocketStates() {
     }
 
     /** TCP sockets in CLOSE_WAIT whose local or remote port is {@code port}. */
     public static long closeWaitOn(int port) throws IOException {
+        return inState(CLOSE_WAIT, port);
+    }
+
+    /** Listening TCP sockets on {@code port}: more than one when they share it with SO_REUSEPORT. */
+    public static long listeningOn(int port) throws IOException {
+        return inState(LISTEN, port);
+    }
+
+    private static long inState(String state, int port) throws IOException {
         long count = 0;
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             Path path = Path.of(table);
@@ -26,7 +36,7 @@ public final class SocketStates {
                 String[] fields = line.trim().split("\\s+");
                 int local = Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1), 16);
                 int remote = Integer.parseInt(fields[2].substring(fields[2].indexOf(':') + 1), 16);
-                if (fields[3].equals(CLOSE_WAIT) && (local == port || remote == port)) {
+                if (fields[3].equals(state) && (local == port || remote == port)) {
                     count++;
                 }
             }

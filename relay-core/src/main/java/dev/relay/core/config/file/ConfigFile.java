@@ -40,7 +40,7 @@ import java.util.function.Supplier;
 public final class ConfigFile {
 
     private static final String[] TOP_KEYS =
-            {"transport", "io_threads", "backlog", "drain_timeout", "dns", "defaults", "routes"};
+            {"transport", "io_threads", "backlog", "reuse_port", "drain_timeout", "dns", "defaults", "routes"};
     private static final String[] ROUTE_KEYS = {"name", "listen", "upstreams", "balance", "health_check",
             "connect_retries", "timeouts", "limits", "acl", "hexdump"};
     private static final String[] DEFAULTS_KEYS = {"balance", "health_check", "connect_retries", "timeouts",
@@ -105,6 +105,7 @@ public final class ConfigFile {
             TransportKind transport = top.scalar("transport", TransportKind.AUTO, TransportKind::parse);
             int ioThreads = top.integer("io_threads", 0);
             int backlog = top.integer("backlog", ServerConfig.DEFAULT_BACKLOG);
+            boolean reusePort = top.bool("reuse_port", false);
             var drain = top.duration("drain_timeout", ServerConfig.DEFAULT_DRAIN_TIMEOUT);
             DnsConfig dns = dns(top.section("dns"));
             Section defaults = top.section("defaults").allowOnly("defaults", DEFAULTS_KEYS);
@@ -112,7 +113,7 @@ public final class ConfigFile {
             if (problems.any()) {
                 return null;
             }
-            return build(top.node(), () -> new ServerConfig(transport, ioThreads, backlog, drain, dns, routes));
+            return build(top.node(), () -> new ServerConfig(transport, ioThreads, backlog, reusePort, drain, dns, routes));
         }
 
         private DnsConfig dns(Section dns) {
