@@ -25,7 +25,7 @@ public final class Upstream {
     private int checkStreak;
     private final AtomicInteger connectFailuresInARow = new AtomicInteger();
     private volatile long ejectedUntilNanos;
-    private volatile boolean ejected;
+    private final java.util.concurrent.atomic.AtomicBoolean ejected = new java.util.concurrent.atomic.AtomicBoolean();
 
     Upstream(String route, UpstreamConfig config) {
         this.route = route;
@@ -68,14 +68,15 @@ public final class Upstream {
     }
 
     private boolean isEjected(long now) {
-        if (!ejected) {
+        if (!ejected.get()) {
             return false;
         }
         if (now - ejectedUntilNanos < 0) {
             return true;
         }
-        ejected = false;
-        log.info("route={} upstream={} back from ejection: taking connections again", route, address);
+        if (ejected.compareAndSet(true, false)) {
+            log.info("route={} upstream={} back from ejection: taking connections again", route, address);
+        }
         return false;
     }
 
@@ -95,16 +96,16 @@ public final class Upstream {
     /** A real connection could not reach this upstream: after enough in a row, it sits out the cool-down. */
     public void connectFailed(HealthCheckConfig health) {
         int failures = connectFailuresInARow.incrementAndGet();
-        if (health.passiveEjection() && failures >= health.ejectAfter() && !ejected) {
+        if (health.passiveEjection() && failures >= health.ejectAfter() && !ejected.get()) {
             connectFailuresInARow.set(0);
             ejectedUntilNanos = System.nanoTime() + health.ejectFor().toNanos();
-            ejected = true;
+            ejected.set(true);
             log.warn("route={} upstream={} ejected for {}ms after {} connect failures in a row",
                     route, address, health.ejectFor().toMillis(), failures);
         }
     }
 
-    /** One active check's outcome; called by one checker at a time, so the streak needs no lock. */
+    /** One active check's outcome. Synchronized: across a reload the old and the new checker may overlap once. */
     synchronized void checked(boolean ok, HealthCheckConfig health, String failure) {
         if (ok == checkedUp) {
             checkStreak = 0;
