@@ -1,7 +1,7 @@
 package dev.relay.cli;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,15 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RelayJarIT {
 
     private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
-    private final List<Process> started = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() throws InterruptedException {
-        for (Process process : started) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    @RegisterExtension
+    final StartedProcesses started = new StartedProcesses();
 
     @Test
     void echoForwardSendEndToEnd() throws Exception {

@@ -2,10 +2,10 @@ package dev.relay.cli;
 
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -35,7 +35,8 @@ class TarballIT {
     @TempDir
     Path dir;
     private Path home;
-    private final List<Process> started = new ArrayList<>();
+    @RegisterExtension
+    final StartedProcesses started = new StartedProcesses();
 
     @BeforeEach
     void unpack() throws Exception {
@@ -44,14 +45,6 @@ class TarballIT {
         assertEquals(0, untar.exit(), untar.output());
         try (var entries = Files.list(dir)) {
             home = entries.filter(p -> p.getFileName().toString().startsWith("relay-")).findFirst().orElseThrow();
-        }
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        for (Process process : started) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

@@ -23,6 +23,7 @@ import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,15 +53,20 @@ class RouteAdmissionTest {
         return relay.server().localAddresses("r").get(index);
     }
 
+    /** Route "r" listening on 127.0.0.1 (listener 0) and ::1 (listener 1), relaying to {@code upstream}. */
+    private static TestRelay onBothFamilies(TransportKind transport, PlainServer upstream,
+                                            UnaryOperator<RouteConfig.Builder> tweak) {
+        return TestRelay.start(transport, tweak.apply(RouteConfig.builder("r").listen(IPV4).listen(IPV6)
+                .upstream(Loopback.endpoint(upstream.address()))).build());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void theAclServesIpv4AndRefusesIpv6WhenToldTo(TransportKind transport) throws Exception {
         Assumptions.assumeTrue(Family.IPV6.available(), "::1 is not bound on this host");
         try (PlainServer upstream = identity();
-             TestRelay relay = TestRelay.start(transport, RouteConfig.builder("r").listen(IPV4).listen(IPV6)
-                     .upstream(Loopback.endpoint(upstream.address()))
-                     .acl(new Acl(List.of(), List.of(Cidr.parse("::1/128"))))
-                     .build());
+             TestRelay relay = onBothFamilies(transport, upstream,
+                     r -> r.acl(new Acl(List.of(), List.of(Cidr.parse("::1/128")))));
              SocketChannel v4 = Loopback.connect(listener(relay, 0));
              SocketChannel v6 = Loopback.connect(listener(relay, 1))) {
             assertEquals(7, Loopback.greeting(v4), "127.0.0.1 is served");
@@ -76,10 +82,8 @@ class RouteAdmissionTest {
     void anAllowListServesOnlyTheNetworksOnIt(TransportKind transport) throws Exception {
         Assumptions.assumeTrue(Family.IPV6.available(), "::1 is not bound on this host");
         try (PlainServer upstream = identity();
-             TestRelay relay = TestRelay.start(transport, RouteConfig.builder("r").listen(IPV4).listen(IPV6)
-                     .upstream(Loopback.endpoint(upstream.address()))
-                     .acl(new Acl(List.of(Cidr.parse("::1")), List.of()))
-                     .build());
+             TestRelay relay = onBothFamilies(transport, upstream,
+                     r -> r.acl(new Acl(List.of(Cidr.parse("::1")), List.of())));
              SocketChannel v4 = Loopback.connect(listener(relay, 0));
              SocketChannel v6 = Loopback.connect(listener(relay, 1))) {
             assertTrue(turnedAway(v4), "127.0.0.1 is not on the list");
@@ -117,10 +121,7 @@ class RouteAdmissionTest {
     void thePerClientLimitCountsEachAddressApart(TransportKind transport) throws Exception {
         Assumptions.assumeTrue(Family.IPV6.available(), "::1 is not bound on this host");
         try (PlainServer upstream = identity();
-             TestRelay relay = TestRelay.start(transport, RouteConfig.builder("r").listen(IPV4).listen(IPV6)
-                     .upstream(Loopback.endpoint(upstream.address()))
-                     .limits(new RouteLimits(0, 1))
-                     .build());
+             TestRelay relay = onBothFamilies(transport, upstream, r -> r.limits(new RouteLimits(0, 1)));
              SocketChannel v4 = Loopback.connect(listener(relay, 0))) {
             assertEquals(7, Loopback.greeting(v4));
             try (SocketChannel v4Again = Loopback.connect(listener(relay, 0));

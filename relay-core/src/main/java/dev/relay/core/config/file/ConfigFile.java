@@ -196,14 +196,7 @@ public final class ConfigFile {
         }
 
         private List<Endpoint> endpoints(Section section, String key) {
-            List<Endpoint> endpoints = new ArrayList<>();
-            for (Node item : section.list(key)) {
-                Endpoint endpoint = section.parse(item, key, null, Endpoint::parse);
-                if (endpoint != null) {
-                    endpoints.add(endpoint);
-                }
-            }
-            return endpoints;
+            return section.listOf(key, Endpoint::parse);
         }
 
         private List<UpstreamConfig> upstreams(Section route, String name) {
@@ -270,18 +263,7 @@ public final class ConfigFile {
 
         private Acl acl(Section a) {
             a.allowOnly("acl", "allow", "deny");
-            return new Acl(networks(a, "allow"), networks(a, "deny"));
-        }
-
-        private List<Cidr> networks(Section a, String key) {
-            List<Cidr> networks = new ArrayList<>();
-            for (Node item : a.list(key)) {
-                Cidr cidr = a.parse(item, key, null, Cidr::parse);
-                if (cidr != null) {
-                    networks.add(cidr);
-                }
-            }
-            return networks;
+            return new Acl(a.listOf("allow", Cidr::parse), a.listOf("deny", Cidr::parse));
         }
 
         /** Builds a record; its own checks, when they fail, become a problem at {@code where}. */

@@ -159,6 +159,18 @@ final class Section {
         return List.of();
     }
 
+    /** The items of {@code key}, each parsed by {@code parse}; the ones that do not parse are reported and left out. */
+    <T> List<T> listOf(String key, Function<String, T> parse) {
+        List<T> values = new ArrayList<>();
+        for (Node item : list(key)) {
+            T value = parse(item, key, null, parse);
+            if (value != null) {
+                values.add(value);
+            }
+        }
+        return values;
+    }
+
     Problems problems() {
         return problems;
     }
