@@ -120,7 +120,7 @@ class UpstreamPoolTest {
         Map<InetAddress, Upstream> before = new HashMap<>();
         Map<Upstream, Integer> load = new HashMap<>();
         for (int i = 0; i < 2_000; i++) {
-            InetAddress client = address("10.0." + (i / 250) + "." + (i % 250));
+            InetAddress client = address("127.0." + (i / 250) + "." + (i % 250));
             Upstream chosen = pool.choose(client, Set.of());
             assertSame(chosen, pool.choose(client, Set.of()), "the same client, the same upstream");
             before.put(client, chosen);
@@ -146,7 +146,7 @@ class UpstreamPoolTest {
         UpstreamPool pool = pool(balance, upstream(1, 1, false), upstream(2, 1, false), upstream(3, 1, true));
         Upstream backup = pool.members().get(2);
         for (int i = 0; i < 50; i++) {
-            assertNotEquals(backup, pool.choose(address("10.0.0." + i), Set.of()));
+            assertNotEquals(backup, pool.choose(address("127.0.0." + i), Set.of()));
         }
         pool.members().get(0).connectFailed(EJECT_AT_ONCE);
         pool.members().get(1).connectFailed(EJECT_AT_ONCE);

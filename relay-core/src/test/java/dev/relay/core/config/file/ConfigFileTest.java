@@ -49,7 +49,7 @@ class ConfigFileTest {
                 defaults:
                   balance: random_two_choices
                   timeouts: { connect: 2s, idle: 5m }
-                  acl: { deny: [10.0.0.0/8] }
+                  acl: { deny: [127.0.0.2/32] }
                 routes:
                   - name: a
                     listen: 8001
@@ -64,7 +64,7 @@ class ConfigFileTest {
         assertEquals(Balance.RANDOM_TWO_CHOICES, a.balance());
         assertEquals(Duration.ofSeconds(2), a.timeouts().connect(), "from defaults");
         assertEquals(Duration.ZERO, a.timeouts().idle(), "the route's own");
-        assertFalse(a.acl().allows(InetAddress.getByName("10.1.2.3")));
+        assertFalse(a.acl().allows(InetAddress.getByName("127.0.0.2")));
         assertEquals(Balance.SOURCE_HASH, config.route("b").orElseThrow().balance());
         assertEquals(Duration.ofMinutes(5), config.route("b").orElseThrow().timeouts().idle());
     }
@@ -89,7 +89,7 @@ class ConfigFileTest {
             bad balance       | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], balance: fastest}] | t.yaml:1:66: balance: unknown balance "fastest"
             bad number        | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], connect_retries: many}] | t.yaml:1:74: connect_retries: "many" is not a whole number
             bad weight        | routes: [{name: a, listen: 1, upstreams: [{address: 127.0.0.1:2, weight: 0}]}] | t.yaml:1:74: weight: 0 (expected: 1-1000)
-            bad cidr          | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], acl: {allow: [10.0.0.0/33]}}] | t.yaml:1:71: acl.allow: "10.0.0.0/33": the prefix must be 0-32
+            bad cidr          | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], acl: {allow: [127.0.0.0/33]}}] | t.yaml:1:71: acl.allow: "127.0.0.0/33": the prefix must be 0-32
             empty upstreams   | routes: [{name: a, listen: 1, upstreams: []}]                        | t.yaml:1:42: route a: upstreams is empty
             only backups      | routes: [{name: a, listen: 1, upstreams: [{address: 127.0.0.1:2, backup: true}]}] | t.yaml:1:10: route a: every upstream is a backup
             no routes         | transport: nio                                                        | t.yaml:1:1: routes: missing
