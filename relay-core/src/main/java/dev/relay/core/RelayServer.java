@@ -468,10 +468,12 @@ public final class RelayServer implements AutoCloseable {
 
     private static void shutdown(EventLoopGroup acceptGroup, EventLoopGroup ioGroup,
                                  AddressResolverGroup<? extends SocketAddress> resolver) {
+        // The resolvers' sockets live on the io loops: close them while the loops still run, so their pending
+        // reads are cancelled and their buffers freed.
+        resolver.close();
         acceptGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         acceptGroup.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
         ioGroup.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
-        resolver.close();
     }
 }

@@ -35,7 +35,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final RouteContext route;
     private final RouteContext.State state;
     private final Queue<ByteBuf> early = new ArrayDeque<>();
-    private final Set<Upstream> tried = new HashSet<>(4);
+    /** The upstreams this connection tried; allocated at the first retry, as most connections never retry. */
+    private Set<Upstream> tried = Set.of();
     private int attempts;
     private Throwable lastFailure;
     private boolean earlyFin;
@@ -82,12 +83,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        tried.add(upstream);
         attempts++;
         long budgetMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectDeadlineNanos - System.nanoTime()));
         RelayConnection conn = connection;
         upstream.dialing();
-        ChannelFuture connect = route.upstreamBootstrap(upstream.address(), client.eventLoop(), budgetMillis)
+        ChannelFuture connect = route.upstreamBootstrap(upstream, client.eventLoop(), budgetMillis)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -104,6 +104,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void upstreamConnected(ChannelHandlerContext ctx, ChannelFuture connect, Upstream upstream) {
         if (!connect.isSuccess()) {
             lastFailure = connect.cause();
+            if (tried.isEmpty()) {
+                tried = new HashSet<>(4);
+            }
+            tried.add(upstream);
             upstream.connectFailed(state.config().healthCheck());
             if (mayRetry(ctx)) {
                 route.counters().increment(RelayCounter.CONNECT_RETRIES);

@@ -5,6 +5,7 @@ import dev.relay.core.config.RouteConfig;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.transport.Transport;
+import dev.relay.core.upstream.Upstream;
 import dev.relay.core.upstream.UpstreamPool;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -40,6 +41,7 @@ public final class RouteContext {
     private final ConnectionRegistry registry;
     private final Consumer<ConnectionSummary> onClosed;
     private final AtomicLong connectionIds;
+    private final AddressResolverGroup<? extends SocketAddress> resolver;
     private final Bootstrap tcpTemplate;
     private final Bootstrap unixTemplate;
     private final AtomicInteger admitted = new AtomicInteger();
@@ -54,22 +56,21 @@ public final class RouteContext {
         this.registry = registry;
         this.connectionIds = connectionIds;
         this.onClosed = onClosed;
+        this.resolver = resolver;
         this.state = new State(config, UpstreamPool.create(config));
-        this.tcpTemplate = template(transport, resolver, transport.socketChannel())
+        this.tcpTemplate = template(transport.socketChannel())
                 // Half-close only on TCP: Netty 4.2's Unix domain channels either lack ALLOW_HALF_CLOSURE (NIO) or
                 // fail writes after a half-close (epoll, io_uring), so a FIN on a Unix socket ends that side.
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         this.unixTemplate = transport.supportsUnixSockets()
-                ? template(transport, resolver, transport.domainSocketChannel()) : null;
+                ? template(transport.domainSocketChannel()) : null;
     }
 
-    private static Bootstrap template(Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
-                                      Class<? extends Channel> channel) {
+    private static Bootstrap template(Class<? extends Channel> channel) {
         return new Bootstrap()
                 .channel(channel)
-                .resolver(resolver)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, FlowControl.waterMark())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, FlowControl.readAllocator());
     }
@@ -101,11 +102,14 @@ public final class RouteContext {
     }
 
     /** A connect template for {@code upstream}, bound to {@code loop} so the upstream shares the client's loop. */
-    Bootstrap upstreamBootstrap(Endpoint upstream, EventLoop loop, long connectTimeoutMillis) {
+    Bootstrap upstreamBootstrap(Upstream upstream, EventLoop loop, long connectTimeoutMillis) {
         // A Unix upstream on a transport without Unix sockets never gets here: the server refuses such a config.
-        Bootstrap template = upstream instanceof Endpoint.Unix ? unixTemplate : tcpTemplate;
-        return template.clone(loop).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeoutMillis);
+        Bootstrap template = upstream.address() instanceof Endpoint.Unix ? unixTemplate : tcpTemplate;
+        return template.clone(loop)
+                .resolver(upstream.resolverFrom(resolver))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeoutMillis);
     }
+
 
     SocketAddress addressOf(Endpoint upstream) {
         return transport.addressFor(upstream);

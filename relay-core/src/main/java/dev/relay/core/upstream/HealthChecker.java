@@ -60,7 +60,7 @@ public final class HealthChecker implements AutoCloseable {
         ChannelFuture connect = new Bootstrap()
                 .group(loop)
                 .channel(transport.channelFor(upstream.address()))
-                .resolver(resolver)
+                .resolver(upstream.resolverFrom(resolver))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) health.timeout().toMillis())
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(transport.addressFor(upstream.address()));

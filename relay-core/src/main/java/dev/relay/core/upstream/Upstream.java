@@ -3,9 +3,13 @@ package dev.relay.core.upstream;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.HealthCheckConfig;
 import dev.relay.core.config.UpstreamConfig;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.NoopAddressResolverGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,6 +23,7 @@ public final class Upstream {
 
     private final String route;
     private final Endpoint address;
+    private final boolean needsLookup;
     private volatile UpstreamConfig config;
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean checkedUp = true;
@@ -31,6 +36,16 @@ public final class Upstream {
         this.route = route;
         this.address = config.address();
         this.config = config;
+        this.needsLookup = address instanceof Endpoint.Inet
+                && address.toSocketAddress() instanceof InetSocketAddress inet && inet.isUnresolved();
+    }
+
+    /**
+     * What connects to this upstream resolve with: {@code dns} for a hostname, nothing for an address. Netty's DNS
+     * client opens a UDP socket on each event loop it is asked for, which routes to IP addresses never need.
+     */
+    public AddressResolverGroup<? extends SocketAddress> resolverFrom(AddressResolverGroup<? extends SocketAddress> dns) {
+        return needsLookup ? dns : NoopAddressResolverGroup.INSTANCE;
     }
 
     public Endpoint address() {

@@ -64,6 +64,11 @@ public final class UpstreamPool {
      * so a retry goes somewhere new.
      */
     public Upstream choose(InetAddress client, Set<Upstream> tried) {
+        if (members.size() == 1) {
+            // The common one-upstream route: no candidate list, no balancer.
+            Upstream only = members.get(0);
+            return only.healthy() ? only : null;
+        }
         List<Upstream> candidates = healthy(tried);
         if (candidates.isEmpty() && !tried.isEmpty()) {
             candidates = healthy(Set.of());
