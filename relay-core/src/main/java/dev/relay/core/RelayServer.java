@@ -10,7 +10,6 @@ import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.proxy.Addresses;
 import dev.relay.core.proxy.CloseReason;
 import dev.relay.core.proxy.ConnectionRegistry;
-import dev.relay.core.proxy.RelayChannelInitializer;
 import dev.relay.core.proxy.RelayConnection;
 import dev.relay.core.proxy.RouteContext;
 import dev.relay.core.resolve.DnsResolvers;
@@ -18,10 +17,6 @@ import dev.relay.core.transport.Transport;
 import dev.relay.core.transport.TransportKind;
 import dev.relay.core.transport.Transports;
 import dev.relay.core.upstream.HealthChecker;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.resolver.AddressResolverGroup;
@@ -29,7 +24,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +59,7 @@ public final class RelayServer implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
     private final RelayHooks hooks;
-    private final int ioThreads;
+    private final ListenerBinder binder;
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final AtomicLong connectionIds = new AtomicLong();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -80,7 +74,7 @@ public final class RelayServer implements AutoCloseable {
     private RelayServer(ServerConfig config, Transport transport, EventLoopGroup acceptGroup, EventLoopGroup ioGroup,
                         int ioThreads, AddressResolverGroup<? extends SocketAddress> resolver, RelayHooks hooks) {
         this.config = config;
-        this.ioThreads = ioThreads;
+        this.binder = new ListenerBinder(transport, acceptGroup, ioGroup, ioThreads);
         this.transport = transport;
         this.acceptGroup = acceptGroup;
         this.ioGroup = ioGroup;
@@ -203,7 +197,7 @@ public final class RelayServer implements AutoCloseable {
             RouteConfig after = next.route(name).orElseThrow();
             route.update(after);
             log.info("route {} changed ({}): applies to new connections, {} open ones keep the old settings", name,
-                    changedParts(before, after), route.openConnections());
+                    RouteChanges.describe(before, after), route.openConnections());
         }
         Map<Endpoint, RouteContext> owner = new LinkedHashMap<>();
         for (RouteConfig route : next.routes()) {
@@ -240,23 +234,6 @@ public final class RelayServer implements AutoCloseable {
         return new ReloadResult(added, changed, removed, List.of());
     }
 
-    /** The names of the settings that differ, as the config file spells them. */
-    private static String changedParts(RouteConfig before, RouteConfig after) {
-        List<String> parts = new ArrayList<>();
-        for (var component : RouteConfig.class.getRecordComponents()) {
-            try {
-                Object was = component.getAccessor().invoke(before);
-                Object now = component.getAccessor().invoke(after);
-                if (!Objects.equals(was, now)) {
-                    parts.add(component.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT));
-                }
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("a record's accessor is public", e);
-            }
-        }
-        return String.join(", ", parts);
-    }
-
     private Map<Endpoint, Listener> bindNewListeners(ServerConfig next, Map<String, RouteContext> nextRoutes) {
         Map<Endpoint, Listener> bound = new LinkedHashMap<>();
         for (RouteConfig route : next.routes()) {
@@ -266,7 +243,7 @@ public final class RelayServer implements AutoCloseable {
                 }
                 Listener listener = new Listener(endpoint, nextRoutes.get(route.name()));
                 try {
-                    listener.bound(bind(endpoint, listener, next));
+                    listener.bound(binder.bind(endpoint, listener::route, next));
                 } catch (RuntimeException e) {
                     bound.values().forEach(Listener::close);
                     throw e;
@@ -275,61 +252,6 @@ public final class RelayServer implements AutoCloseable {
             }
         }
         return bound;
-    }
-
-    /**
-     * Binds {@code endpoint}: once, accepting on the accept thread; or with {@code reuse_port} on TCP, once per
-     * event loop, each socket accepting on its own loop, so the kernel spreads new connections over all of them.
-     */
-    private List<Channel> bind(Endpoint endpoint, Listener listener, ServerConfig settings) {
-        boolean spread = settings.reusePort() && endpoint instanceof Endpoint.Inet;
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(spread ? ioGroup : acceptGroup, ioGroup)
-                .channel(transport.serverChannelFor(endpoint))
-                .option(ChannelOption.SO_BACKLOG, settings.backlog())
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new RelayChannelInitializer(listener::route));
-        if (endpoint instanceof Endpoint.Inet) {
-            // Half-close only on TCP; see RouteContext for why Unix sockets end at their first FIN.
-            bootstrap.option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.SO_KEEPALIVE, true)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        }
-        RelayChannelInitializer.applyFlowControl(bootstrap);
-        SocketAddress address = resolveListenAddress(endpoint);
-        if (address == null) {
-            throw new RelayStartException("cannot listen on " + endpoint + ": cannot resolve "
-                    + ((Endpoint.Inet) endpoint).host(), null);
-        }
-        if (spread) {
-            bootstrap.option(transport.reusePortOption(), true);
-        }
-        List<Channel> bound = new ArrayList<>();
-        int copies = spread ? ioThreads : 1;
-        for (int i = 0; i < copies; i++) {
-            // Port 0 picks a port on the first bind; the other copies must share it.
-            ChannelFuture bind = bootstrap.bind(i == 0 ? address : bound.get(0).localAddress()).awaitUninterruptibly();
-            if (!bind.isSuccess()) {
-                bound.forEach(c -> c.close().awaitUninterruptibly());
-                throw RelayStartException.cannotListen(endpoint, bind.cause());
-            }
-            bound.add(bind.channel());
-        }
-        return bound;
-    }
-
-    /**
-     * The listen address, with a hostname looked up here, once, on the starting thread (never an event loop);
-     * null when the name does not resolve.
-     */
-    private SocketAddress resolveListenAddress(Endpoint listen) {
-        SocketAddress address = transport.addressFor(listen);
-        if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
-            InetSocketAddress resolved = new InetSocketAddress(inet.getHostString(), inet.getPort());
-            return resolved.isUnresolved() ? null : resolved;
-        }
-        return address;
     }
 
     private void restartHealthChecks(List<String> added, List<String> changed, List<String> removed) {
