@@ -3,7 +3,10 @@ package dev.relay.cli;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.relay.core.RelayServer;
+import dev.relay.core.config.AdminConfig;
+import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.RelayConfig;
+import dev.relay.core.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,9 @@ final class ForwardCommand {
     @Parameter(names = "--io-threads", description = "Event-loop threads; 0 means one per core.")
     int ioThreads = RelayConfig.DEFAULT_IO_THREADS;
 
+    @Parameter(names = "--admin", description = "Serve metrics, the API and the status page here, e.g. 127.0.0.1:9901 (loopback only: a token needs a config file).")
+    String admin;
+
     @Parameter(names = "--hexdump", description = "Log every relayed chunk as a hex dump (slow; for debugging).")
     boolean hexdump;
 
@@ -64,11 +70,23 @@ final class ForwardCommand {
                 .build();
     }
 
+    private AdminConfig adminConfig() {
+        try {
+            return new AdminConfig(Flags.endpoint("--admin", admin), null);
+        } catch (ConfigException e) {
+            throw new UsageException("--admin: " + e.getMessage());
+        }
+    }
+
     int run() throws InterruptedException {
         RelayConfig config = config();
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         Signals signals = new Signals();
-        try (RelayServer relay = RelayServer.start(config)) {
+        ServerConfig server = config.toServerConfig();
+        if (admin != null) {
+            server = server.withAdmin(adminConfig());
+        }
+        try (RelayServer relay = RelayServer.start(server)) {
             systemd.ready();
             signals.awaitStop(() -> log.info("reload asked for, but forward has no file to read: "
                     + "use 'relay run --config' to reload"));

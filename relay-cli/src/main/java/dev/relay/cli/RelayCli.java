@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
 import dev.relay.core.RelayStartException;
+import dev.relay.core.RelayVersion;
 import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.file.ConfigFileException;
 import dev.relay.core.transport.TransportUnavailableException;
@@ -72,7 +73,7 @@ final class RelayCli {
             return usageError(plainly(e.getMessage()), commands.getParsedCommand());
         }
         if (global.version) {
-            stdout.println("relay " + Version.current());
+            stdout.println("relay " + RelayVersion.current());
             return ExitCodes.OK;
         }
         String command = commands.getParsedCommand();

@@ -2,9 +2,11 @@ package dev.relay.cli;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
+import dev.relay.core.RelayHooks;
 import dev.relay.core.RelayServer;
 import dev.relay.core.RelayStartException;
 import dev.relay.core.ReloadResult;
+import dev.relay.core.config.AdminConfig;
 import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.file.ConfigFile;
@@ -38,12 +40,17 @@ final class RunCommand {
     @Parameter(names = "--watch", description = "Reload whenever the file's content changes.")
     boolean watch;
 
+    @Parameter(names = "--admin", description = "Serve metrics, the API and the status page here (overrides admin.listen), e.g. 127.0.0.1:9901.")
+    String admin;
+
     int run() throws InterruptedException {
         Path path = Path.of(config);
-        ServerConfig initial = ConfigFile.load(path);
+        ServerConfig initial = withAdminFlag(ConfigFile.load(path));
+        AccessLogSetup.apply(initial.accessLog());
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         Signals signals = new Signals();
-        try (RelayServer relay = RelayServer.start(initial);
+        RelayHooks hooks = RelayHooks.DEFAULT.withConfigSource(() -> withAdminFlag(ConfigFile.load(path)));
+        try (RelayServer relay = RelayServer.start(initial, hooks);
              ConfigWatcher watcher = watch ? ConfigWatcher.start(path, ConfigWatcher.DEFAULT_INTERVAL, signals::reload)
                      : null) {
             systemd.ready();
@@ -53,11 +60,19 @@ final class RunCommand {
         return ExitCodes.OK;
     }
 
+    /** The file's config, with --admin in place of its admin section when the flag is given. */
+    private ServerConfig withAdminFlag(ServerConfig config) {
+        if (admin == null) {
+            return config;
+        }
+        return config.withAdmin(new AdminConfig(Flags.endpoint("--admin", admin), config.admin().tokenFile()));
+    }
+
     /** Reads the file again and applies it; when it cannot be applied, every route keeps serving as it was. */
     private static void reload(RelayServer relay, Path path, SystemdNotifier systemd) {
         systemd.reloading();
         try {
-            ReloadResult result = relay.reload(ConfigFile.load(path));
+            ReloadResult result = relay.reloadFromSource();
             systemd.status("relaying; last reload: " + result);
         } catch (ConfigFileException e) {
             log.error("reload failed: {} has {} problems; still running the previous config", path,

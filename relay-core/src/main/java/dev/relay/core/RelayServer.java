@@ -1,5 +1,7 @@
 package dev.relay.core;
 
+import dev.relay.core.access.AccessLog;
+import dev.relay.core.admin.AdminServer;
 import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RelayConfig;
@@ -7,6 +9,8 @@ import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.metrics.RelayCounters;
+import dev.relay.core.metrics.RelayMetrics;
+import dev.relay.core.proxy.ConnectionSummary;
 import dev.relay.core.proxy.Addresses;
 import dev.relay.core.proxy.CloseReason;
 import dev.relay.core.proxy.ConnectionRegistry;
@@ -27,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +39,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -58,18 +65,24 @@ public final class RelayServer implements AutoCloseable {
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
-    private final RelayHooks hooks;
+    private final RelayMetrics metrics = new RelayMetrics(RelayVersion.current());
+    private final Consumer<ConnectionSummary> onClosed;
+    private final Supplier<ServerConfig> configSource;
     private final ListenerBinder binder;
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final AtomicLong connectionIds = new AtomicLong();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     // Guarded by this: only start, reload and close change them.
-    private final Map<String, RouteContext> routes = new LinkedHashMap<>();
     private final Map<Endpoint, Listener> listeners = new LinkedHashMap<>();
     private final Map<String, HealthChecker> checkers = new LinkedHashMap<>();
-    private final List<RouteContext> draining = new ArrayList<>();
+    // Replaced whole under the lock, read without it: the admin API and metrics read them from event loops, which
+    // must never wait for a reload that is binding sockets.
+    private volatile Map<String, RouteContext> routes = Map.of();
+    private volatile List<RouteContext> draining = List.of();
+    private volatile Map<Endpoint, Listener> listenerView = Map.of();
     private volatile ServerConfig config;
-    private boolean stopping;
+    private volatile boolean stopping;
+    private AdminServer admin;
 
     private RelayServer(ServerConfig config, Transport transport, EventLoopGroup acceptGroup, EventLoopGroup ioGroup,
                         int ioThreads, AddressResolverGroup<? extends SocketAddress> resolver, RelayHooks hooks) {
@@ -79,7 +92,11 @@ public final class RelayServer implements AutoCloseable {
         this.acceptGroup = acceptGroup;
         this.ioGroup = ioGroup;
         this.resolver = resolver;
-        this.hooks = hooks;
+        // The access log hears of each connection when the config asks for one; where it writes is the logging
+        // backend's setup (the CLI's AccessLogSetup), not the relay's.
+        this.onClosed = config.accessLog().enabled() ? hooks.onClosed().andThen(new AccessLog()) : hooks.onClosed();
+        this.configSource = hooks.configSource();
+        RouteMetricsExport.register(metrics.registry(), this::runningRoutes, registry);
     }
 
     /** Binds the listener and starts relaying; throws {@link RelayStartException} when it cannot. */
@@ -113,8 +130,12 @@ public final class RelayServer implements AutoCloseable {
         try {
             synchronized (server) {
                 server.apply(config);
+                if (config.admin().enabled()) {
+                    server.admin = AdminServer.start(server, config.admin(), transport, acceptGroup, ioGroup);
+                }
             }
         } catch (RuntimeException e) {
+            server.listeners.values().forEach(Listener::close);
             shutdown(acceptGroup, ioGroup, resolver);
             throw e;
         }
@@ -144,6 +165,40 @@ public final class RelayServer implements AutoCloseable {
         if (stopping) {
             throw new IllegalStateException("the relay is stopping");
         }
+        try {
+            ReloadResult result = reloadChecked(next);
+            metrics.reloaded(true);
+            return result;
+        } catch (RuntimeException e) {
+            metrics.reloaded(false);
+            throw e;
+        }
+    }
+
+    /** True when the relay knows where to read its config again ({@link RelayHooks#configSource()}). */
+    public boolean hasConfigSource() {
+        return configSource != null;
+    }
+
+    /**
+     * Reads the config from its source and applies it, as {@link #reload} does; an invalid config changes nothing
+     * and its exception (a {@code ConfigFileException} for a file) says why. Blocks: never call it on an event loop.
+     */
+    public ReloadResult reloadFromSource() {
+        if (configSource == null) {
+            throw new IllegalStateException("this relay was not started from a config file");
+        }
+        ServerConfig next;
+        try {
+            next = configSource.get();
+        } catch (RuntimeException e) {
+            metrics.reloaded(false);
+            throw e;
+        }
+        return reload(next);
+    }
+
+    private ReloadResult reloadChecked(ServerConfig next) {
         List<String> notApplied = new ArrayList<>();
         ServerConfig current = config;
         if (next.transport() != current.transport()) {
@@ -158,8 +213,15 @@ public final class RelayServer implements AutoCloseable {
         if (next.reusePort() != current.reusePort()) {
             notApplied.add("reuse_port " + next.reusePort());
         }
+        if (!next.admin().equals(current.admin())) {
+            notApplied.add("admin");
+        }
+        if (!next.accessLog().equals(current.accessLog())) {
+            notApplied.add("access_log");
+        }
         ServerConfig effective = new ServerConfig(current.transport(), current.ioThreads(), next.backlog(),
-                current.reusePort(), next.drainTimeout(), current.dns(), next.routes());
+                current.reusePort(), next.drainTimeout(), current.dns(), current.admin(), current.accessLog(),
+                next.routes());
         checkAddresses(effective, transport);
         ReloadResult result = apply(effective);
         result = new ReloadResult(result.added(), result.changed(), result.removed(), notApplied);
@@ -179,7 +241,7 @@ public final class RelayServer implements AutoCloseable {
             RouteContext running = routes.get(route.name());
             if (running == null) {
                 nextRoutes.put(route.name(), new RouteContext(route, transport, resolver, registry, connectionIds,
-                        hooks.onClosed()));
+                        metrics.forRoute(route.name()), onClosed));
                 added.add(route.name());
             } else {
                 nextRoutes.put(route.name(), running);
@@ -222,8 +284,8 @@ public final class RelayServer implements AutoCloseable {
                 drain(route, next.drainTimeout());
             }
         }
-        routes.clear();
-        routes.putAll(nextRoutes);
+        routes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nextRoutes));
+        listenerView = Map.copyOf(listeners);
         config = next;
         restartHealthChecks(added, changed, removed);
         for (String name : added) {
@@ -278,15 +340,23 @@ public final class RelayServer implements AutoCloseable {
     private void drain(RouteContext route, Duration within) {
         log.info("route {} removed: {} open connections may finish within {}ms", route.name(),
                 route.openConnections(), within.toMillis());
-        draining.add(route);
+        draining = plus(draining, route);
         ioGroup.next().schedule(() -> {
             for (RelayConnection connection : connectionsOf(route.name())) {
                 connection.client().eventLoop().execute(() -> connection.close(CloseReason.ROUTE_REMOVED));
             }
             synchronized (this) {
-                draining.remove(route);
+                draining = draining.stream().filter(r -> r != route).toList();
             }
+            metrics.removeRoute(route.name());
+            route.retire();
         }, within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static List<RouteContext> plus(List<RouteContext> list, RouteContext one) {
+        List<RouteContext> more = new ArrayList<>(list);
+        more.add(one);
+        return List.copyOf(more);
     }
 
     private List<RelayConnection> connectionsOf(String route) {
@@ -299,11 +369,12 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /** The addresses {@code route}'s listeners are bound to, in config order. */
-    public synchronized List<SocketAddress> localAddresses(String route) {
+    public List<SocketAddress> localAddresses(String route) {
         RouteConfig routeConfig = config.route(route)
                 .orElseThrow(() -> new ConfigException("no route named " + route));
+        Map<Endpoint, Listener> bound = listenerView;
         return routeConfig.listen().stream()
-                .map(listeners::get)
+                .map(bound::get)
                 .filter(Objects::nonNull)
                 .map(Listener::localAddress)
                 .toList();
@@ -323,7 +394,7 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /** Every route's counters added up, as a copy. */
-    public synchronized RelayCounters counters() {
+    public RelayCounters counters() {
         List<RelayCounters> parts = new ArrayList<>();
         routes.values().forEach(r -> parts.add(r.counters()));
         draining.forEach(r -> parts.add(r.counters()));
@@ -331,7 +402,7 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /** The live counters of one route. */
-    public synchronized RelayCounters counters(String route) {
+    public RelayCounters counters(String route) {
         RouteContext context = routes.get(route);
         if (context == null) {
             throw new ConfigException("no route named " + route);
@@ -339,14 +410,36 @@ public final class RelayServer implements AutoCloseable {
         return context.counters();
     }
 
+    /** The routes serving or draining, for the metrics read at scrape time. */
+    private Collection<RouteContext> runningRoutes() {
+        List<RouteContext> all = new ArrayList<>(routes.values());
+        all.addAll(draining);
+        return all;
+    }
+
+    /** Where the admin listener is bound, or null when the config has none. */
+    public SocketAddress adminAddress() {
+        return admin == null ? null : admin.localAddress();
+    }
+
+    /** This relay's metrics: histograms, reload counts, and every route's counters read at scrape time. */
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
     /** The running routes, by name: their live config, upstream pool and counters. */
-    public synchronized Map<String, RouteContext> routes() {
-        return Map.copyOf(routes);
+    public Map<String, RouteContext> routes() {
+        return routes;
     }
 
     /** The connections open right now. */
     public ConnectionRegistry connections() {
         return registry;
+    }
+
+    /** True once {@link #close()} has begun: the listeners are closed and open connections are draining. */
+    public boolean isStopping() {
+        return stopping;
     }
 
     /** Completes once {@link #close()} has freed everything. */
@@ -383,6 +476,12 @@ public final class RelayServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (admin != null) {
+            // Closed last: while connections drain, /api/health answers 503 for load balancers to see.
+            admin.close();
+        }
+        routes.values().forEach(RouteContext::retire);
+        draining.forEach(RouteContext::retire);
         shutdown(acceptGroup, ioGroup, resolver);
         log.info("relay stopped");
         stopped.complete(null);

@@ -69,8 +69,10 @@ public record RelayConfig(
     public ServerConfig toServerConfig() {
         RouteConfig route = new RouteConfig(DEFAULT_ROUTE_NAME, List.of(listen), List.of(UpstreamConfig.of(target)),
                 RouteConfig.DEFAULT_BALANCE, HealthCheckConfig.OFF, RouteConfig.DEFAULT_CONNECT_RETRIES,
-                new RouteTimeouts(connectTimeout, idleTimeout, Duration.ZERO), RouteLimits.NONE, Acl.OPEN, hexdump);
-        return new ServerConfig(transport, ioThreads, backlog, false, drainTimeout, DnsConfig.DEFAULT, List.of(route));
+                new RouteTimeouts(connectTimeout, idleTimeout, Duration.ZERO), RouteLimits.NONE, Acl.OPEN, hexdump,
+                CaptureConfig.NONE);
+        return new ServerConfig(transport, ioThreads, backlog, false, drainTimeout, DnsConfig.DEFAULT, AdminConfig.OFF,
+                AccessLogConfig.OFF, List.of(route));
     }
 
     public Builder toBuilder() {

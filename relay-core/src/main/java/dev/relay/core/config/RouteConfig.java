@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * @param limits         connection limits for the route and per client address
  * @param acl            which client addresses are served
  * @param hexdump        log every relayed chunk as a hex dump
+ * @param capture        write the route's traffic to a pcap file
  */
 public record RouteConfig(
         String name,
@@ -30,7 +31,8 @@ public record RouteConfig(
         RouteTimeouts timeouts,
         RouteLimits limits,
         Acl acl,
-        boolean hexdump) {
+        boolean hexdump,
+        CaptureConfig capture) {
 
     public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
     public static final int DEFAULT_CONNECT_RETRIES = 2;
@@ -56,6 +58,7 @@ public record RouteConfig(
         Checks.require(healthCheck != null && timeouts != null && limits != null && acl != null,
                 "route " + name + ": health_check, timeouts, limits and acl are required (use the defaults)");
         Checks.range("connect_retries", connectRetries, 0, 100);
+        Checks.require(capture != null, "route " + name + ": capture missing (use CaptureConfig.NONE)");
     }
 
     /** A route with every default, relaying {@code listen} to {@code target}. */
@@ -73,7 +76,7 @@ public record RouteConfig(
         b.listen.addAll(listen);
         b.upstreams.addAll(upstreams);
         return b.balance(balance).healthCheck(healthCheck).connectRetries(connectRetries).timeouts(timeouts)
-                .limits(limits).acl(acl).hexdump(hexdump);
+                .limits(limits).acl(acl).hexdump(hexdump).capture(capture);
     }
 
     /** Fills in the defaults; {@link #build()} validates. */
@@ -88,6 +91,7 @@ public record RouteConfig(
         private RouteLimits limits = RouteLimits.NONE;
         private Acl acl = Acl.OPEN;
         private boolean hexdump;
+        private CaptureConfig capture = CaptureConfig.NONE;
 
         private Builder(String name) {
             this.name = name;
@@ -104,10 +108,11 @@ public record RouteConfig(
         public Builder limits(RouteLimits value) { limits = value; return this; }
         public Builder acl(Acl value) { acl = value; return this; }
         public Builder hexdump(boolean value) { hexdump = value; return this; }
+        public Builder capture(CaptureConfig value) { capture = value; return this; }
 
         public RouteConfig build() {
             return new RouteConfig(name, listen, upstreams, balance, healthCheck, connectRetries, timeouts, limits,
-                    acl, hexdump);
+                    acl, hexdump, capture);
         }
     }
 }

@@ -21,6 +21,8 @@ import java.util.Set;
  *                     new connections over every loop instead of one accept thread (a reload cannot change it)
  * @param drainTimeout on stop, or when a reload removes a route, how long its open connections may finish
  * @param dns          how upstream hostnames are resolved (a reload cannot change it)
+ * @param admin        the admin listener: metrics, API, status page (a reload cannot change it)
+ * @param accessLog    one line per finished connection (a reload cannot change it)
  * @param routes       the routes, by unique name, on distinct listen addresses
  */
 public record ServerConfig(
@@ -30,6 +32,8 @@ public record ServerConfig(
         boolean reusePort,
         Duration drainTimeout,
         DnsConfig dns,
+        AdminConfig admin,
+        AccessLogConfig accessLog,
         List<RouteConfig> routes) {
 
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -41,6 +45,8 @@ public record ServerConfig(
         Checks.range("backlog", backlog, 1, 65535);
         Checks.duration("drain_timeout", drainTimeout, true);
         Checks.require(dns != null, "dns: missing");
+        Checks.require(admin != null, "admin: missing (use AdminConfig.OFF)");
+        Checks.require(accessLog != null, "access_log: missing (use AccessLogConfig.OFF)");
         Checks.require(routes != null && !routes.isEmpty(), "routes: empty (expected: at least one route)");
         routes = List.copyOf(routes);
         Set<String> names = new HashSet<>();
@@ -58,7 +64,7 @@ public record ServerConfig(
     /** The given routes with every other setting at its default. */
     public static ServerConfig of(RouteConfig... routes) {
         return new ServerConfig(TransportKind.AUTO, 0, DEFAULT_BACKLOG, false, DEFAULT_DRAIN_TIMEOUT,
-                DnsConfig.DEFAULT, List.of(routes));
+                DnsConfig.DEFAULT, AdminConfig.OFF, AccessLogConfig.OFF, List.of(routes));
     }
 
     public Optional<RouteConfig> route(String name) {
@@ -67,12 +73,17 @@ public record ServerConfig(
 
     /** This config with other routes. */
     public ServerConfig withRoutes(List<RouteConfig> value) {
-        return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, value);
+        return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, admin, accessLog, value);
     }
 
     /** This config with SO_REUSEPORT listeners on or off. */
     public ServerConfig withReusePort(boolean value) {
-        return new ServerConfig(transport, ioThreads, backlog, value, drainTimeout, dns, routes);
+        return new ServerConfig(transport, ioThreads, backlog, value, drainTimeout, dns, admin, accessLog, routes);
+    }
+
+    /** This config with an admin listener. */
+    public ServerConfig withAdmin(AdminConfig value) {
+        return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, value, accessLog, routes);
     }
 
     public ServerConfig withRoutes(RouteConfig... value) {
@@ -81,6 +92,6 @@ public record ServerConfig(
 
     /** This config on another transport, with {@code ioThreads} loops and {@code drainTimeout}: what tests tune. */
     public ServerConfig with(TransportKind value, int threads, Duration drain) {
-        return new ServerConfig(value, threads, backlog, reusePort, drain, dns, routes);
+        return new ServerConfig(value, threads, backlog, reusePort, drain, dns, admin, accessLog, routes);
     }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
  *
  * @param route                  the route's name
  * @param upstream               the upstream it was relayed to (the last one tried when none answered), or "-"
+ * @param connectTime            from accept to the upstream answering, retries included; null when none answered
  * @param peakBufferedUpstream   the most bytes relay held at once for the client-to-upstream direction
  * @param peakBufferedDownstream the same for the upstream-to-client direction
  * @param detail                 the cause behind {@code reason}, or empty
@@ -19,6 +20,7 @@ public record ConnectionSummary(
         SocketAddress client,
         String upstream,
         Instant openedAt,
+        Duration connectTime,
         Duration duration,
         long bytesUpstream,
         long bytesDownstream,

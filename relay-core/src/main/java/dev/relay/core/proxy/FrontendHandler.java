@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.capture.PcapCapture;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.upstream.Upstream;
@@ -55,6 +56,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         connection = route.open(client);
+        PcapCapture capture = route.capture();
+        if (capture != null && capture.enabled()) {
+            ctx.pipeline().addFirst(PipelineNames.CAPTURE, capture.newHandler());
+            client.closeFuture().addListener(f -> capture.flushQuietly());
+        }
         RouteConfig config = state.config();
         if (config.hexdump()) {
             ctx.pipeline().addBefore(ctx.name(), PipelineNames.HEXDUMP, new HexDumpHandler(connection.id()));
@@ -108,7 +114,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 tried = new HashSet<>(4);
             }
             tried.add(upstream);
-            upstream.connectFailed(state.config().healthCheck());
+            upstream.connectFailed(state.config().healthCheck(), connect.cause());
             if (mayRetry(ctx)) {
                 route.counters().increment(RelayCounter.CONNECT_RETRIES);
                 dial(ctx);

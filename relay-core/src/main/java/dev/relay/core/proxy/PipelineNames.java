@@ -2,6 +2,7 @@ package dev.relay.core.proxy;
 
 /** Names of the handlers relay puts in a pipeline, so that later stages can be placed relative to them. */
 public final class PipelineNames {
+    public static final String CAPTURE = "relay-capture";
     public static final String IDLE = "relay-idle";
     public static final String HEXDUMP = "relay-hexdump";
     public static final String FRONTEND = "relay-frontend";

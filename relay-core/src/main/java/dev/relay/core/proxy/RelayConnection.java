@@ -3,6 +3,7 @@ package dev.relay.core.proxy;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ConnectTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Future;
+import io.netty.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +34,7 @@ public final class RelayConnection {
 
     private Channel upstream;
     private boolean upstreamConnected;
+    private long connectNanos = -1;
     private final long[] bytes = new long[2];
     private final long[] peakBuffered = new long[2];
     private final boolean[] paused = new boolean[2];
@@ -68,6 +70,19 @@ public final class RelayConnection {
         return route;
     }
 
+    /**
+     * Bytes written to either socket and not sent yet: what relay holds for this connection right now. Callable
+     * from any thread; the outbound buffers keep their totals in volatile fields, so the figure is current.
+     */
+    public long bufferedNow() {
+        return pending(client) + pending(upstream);
+    }
+
+    private static long pending(Channel channel) {
+        ChannelOutboundBuffer buffer = channel == null ? null : channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
     /** The connection's figures so far, taken on its event loop; callable from any thread. */
     public Future<ConnectionSummary> snapshot() {
         return client.eventLoop().submit(this::summary);
@@ -90,6 +105,7 @@ public final class RelayConnection {
 
     void upstreamConnected() {
         upstreamConnected = true;
+        connectNanos = System.nanoTime() - openedAtNanos;
     }
 
     void connectFailed(Throwable cause) {
@@ -225,6 +241,7 @@ public final class RelayConnection {
 
     private ConnectionSummary summary() {
         return new ConnectionSummary(id, route, client.remoteAddress(), upstreamName, openedAt,
+                connectNanos < 0 ? null : Duration.ofNanos(connectNanos),
                 Duration.ofNanos(System.nanoTime() - openedAtNanos),
                 bytes[Direction.UPSTREAM.ordinal()], bytes[Direction.DOWNSTREAM.ordinal()],
                 peakBuffered[Direction.UPSTREAM.ordinal()], peakBuffered[Direction.DOWNSTREAM.ordinal()],

@@ -1,9 +1,12 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.capture.PcapCapture;
+import dev.relay.core.config.CaptureConfig;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
+import dev.relay.core.metrics.RouteMetrics;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.upstream.Upstream;
 import dev.relay.core.upstream.UpstreamPool;
@@ -40,6 +43,7 @@ public final class RouteContext {
     private final RelayCounters counters = new RelayCounters();
     private final ConnectionRegistry registry;
     private final Consumer<ConnectionSummary> onClosed;
+    private final RouteMetrics metrics;
     private final AtomicLong connectionIds;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
     private final Bootstrap tcpTemplate;
@@ -48,9 +52,13 @@ public final class RouteContext {
     private final ClientCounts perClient = new ClientCounts();
     private final RateLimitedLog rejections = new RateLimitedLog(log, REJECT_LOG_INTERVAL_MILLIS);
     private volatile State state;
+    private volatile boolean draining;
+    private volatile PcapCapture capture;
 
     public RouteContext(RouteConfig config, Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
-                        ConnectionRegistry registry, AtomicLong connectionIds, Consumer<ConnectionSummary> onClosed) {
+                        ConnectionRegistry registry, AtomicLong connectionIds, RouteMetrics metrics,
+                        Consumer<ConnectionSummary> onClosed) {
+        this.metrics = metrics;
         this.name = config.name();
         this.transport = transport;
         this.registry = registry;
@@ -58,6 +66,7 @@ public final class RouteContext {
         this.onClosed = onClosed;
         this.resolver = resolver;
         this.state = new State(config, UpstreamPool.create(config));
+        this.capture = config.capture().configured() ? PcapCapture.open(config.capture()) : null;
         this.tcpTemplate = template(transport.socketChannel())
                 // Half-close only on TCP: Netty 4.2's Unix domain channels either lack ALLOW_HALF_CLOSURE (NIO) or
                 // fail writes after a half-close (epoll, io_uring), so a FIN on a Unix socket ends that side.
@@ -85,7 +94,51 @@ public final class RouteContext {
 
     /** Applies a changed config to new connections; open ones keep the state they started with. */
     public void update(RouteConfig config) {
+        CaptureConfig before = state.config().capture();
         state = new State(config, UpstreamPool.create(config, state.pool()));
+        CaptureConfig after = config.capture();
+        if (!after.equals(before)) {
+            PcapCapture running = capture;
+            if (running != null && after.configured() && running.file().equals(after.pcap())
+                    && before.maxBytes() == after.maxBytes()) {
+                running.enabled(after.enabled());
+            } else {
+                capture = after.configured() ? PcapCapture.open(after) : null;
+                if (running != null) {
+                    running.close();
+                }
+            }
+        }
+    }
+
+    /** The route's pcap capture, or null when its config has none. */
+    public PcapCapture capture() {
+        return capture;
+    }
+
+    /** Ends what the route holds beyond its connections (its capture file), once it is gone. */
+    public void retire() {
+        PcapCapture running = capture;
+        capture = null;
+        if (running != null) {
+            running.close();
+        }
+    }
+
+    /**
+     * Draining: new clients are reset at once (reason {@code draining}) while open connections go on; an operator's
+     * way to empty a route before maintenance. Resuming takes new clients again.
+     */
+    public void draining(boolean value) {
+        if (draining != value) {
+            draining = value;
+            log.info("route {} {}: {} open connections", name, value ? "draining, refusing new clients" : "resumed",
+                    openConnections());
+        }
+    }
+
+    public boolean draining() {
+        return draining;
     }
 
     public Transport transport() {
@@ -122,6 +175,10 @@ public final class RouteContext {
     boolean admit(Channel client, State current) {
         InetAddress address = clientAddress(client);
         RouteConfig config = current.config();
+        if (draining) {
+            reject(client, RelayCounter.CONNECTIONS_REJECTED_DRAINING, "route draining");
+            return false;
+        }
         if (!config.acl().allows(address)) {
             reject(client, RelayCounter.CONNECTIONS_REJECTED_ACL, "denied by the acl");
             return false;
@@ -162,6 +219,10 @@ public final class RouteContext {
         long id = connectionIds.incrementAndGet();
         RelayConnection connection = new RelayConnection(id, name, client, counters, summary -> {
             registry.remove(summary.id());
+            if (summary.connectTime() != null) {
+                metrics.connected(summary.connectTime().toNanos());
+            }
+            metrics.finished(summary.duration().toNanos());
             onClosed.accept(summary);
         });
         registry.add(connection);

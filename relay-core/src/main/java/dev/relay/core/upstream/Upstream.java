@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One upstream's live state: open connections, health by active checks, passive ejection. Shared by every event
@@ -29,6 +30,8 @@ public final class Upstream {
     private volatile boolean checkedUp = true;
     private int checkStreak;
     private final AtomicInteger connectFailuresInARow = new AtomicInteger();
+    private final LongAdder connectAttempts = new LongAdder();
+    private final LongAdder[] connectFailures = new LongAdder[ConnectFailure.values().length];
     private volatile long ejectedUntilNanos;
     private final java.util.concurrent.atomic.AtomicBoolean ejected = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -36,6 +39,9 @@ public final class Upstream {
         this.route = route;
         this.address = config.address();
         this.config = config;
+        for (int i = 0; i < connectFailures.length; i++) {
+            connectFailures[i] = new LongAdder();
+        }
         this.needsLookup = address instanceof Endpoint.Inet
                 && address.toSocketAddress() instanceof InetSocketAddress inet && inet.isUnresolved();
     }
@@ -98,6 +104,16 @@ public final class Upstream {
     /** A connection is being dialed to this upstream; pair with {@link #released()}. */
     public void dialing() {
         active.incrementAndGet();
+        connectAttempts.increment();
+    }
+
+    /** Connects tried by real traffic (health checks not counted). */
+    public long connectAttempts() {
+        return connectAttempts.sum();
+    }
+
+    public long connectFailures(ConnectFailure reason) {
+        return connectFailures[reason.ordinal()].sum();
     }
 
     public void released() {
@@ -109,7 +125,8 @@ public final class Upstream {
     }
 
     /** A real connection could not reach this upstream: after enough in a row, it sits out the cool-down. */
-    public void connectFailed(HealthCheckConfig health) {
+    public void connectFailed(HealthCheckConfig health, Throwable cause) {
+        connectFailures[ConnectFailure.of(cause).ordinal()].increment();
         int failures = connectFailuresInARow.incrementAndGet();
         if (health.passiveEjection() && failures >= health.ejectAfter() && !ejected.get()) {
             connectFailuresInARow.set(0);

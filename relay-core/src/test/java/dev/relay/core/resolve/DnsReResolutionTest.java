@@ -1,5 +1,7 @@
 package dev.relay.core.resolve;
 
+import dev.relay.core.config.AccessLogConfig;
+import dev.relay.core.config.AdminConfig;
 import dev.relay.core.config.DnsConfig;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
@@ -46,7 +48,7 @@ class DnsReResolutionTest {
             RouteConfig route = RouteConfig.builder("r").listen(Endpoint.parse("127.0.0.1:0"))
                     .upstream(Endpoint.parse("upstream.relay.test:" + port)).build();
             ServerConfig config = new ServerConfig(transport, 2, ServerConfig.DEFAULT_BACKLOG, false, Duration.ofSeconds(2),
-                    resolveEverySecond, List.of(route));
+                    resolveEverySecond, AdminConfig.OFF, AccessLogConfig.OFF, List.of(route));
             try (TestRelay relay = TestRelay.start(config)) {
                 assertEquals(4, greetingThrough(relay), "first at 127.0.0.1");
                 dns.answer(v6);

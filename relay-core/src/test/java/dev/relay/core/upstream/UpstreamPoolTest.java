@@ -2,6 +2,7 @@ package dev.relay.core.upstream;
 
 import dev.relay.core.config.Acl;
 import dev.relay.core.config.Balance;
+import dev.relay.core.config.CaptureConfig;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.HealthCheckConfig;
 import dev.relay.core.config.RouteConfig;
@@ -41,7 +42,7 @@ class UpstreamPoolTest {
 
     private static UpstreamPool pool(Balance balance, UpstreamConfig... upstreams) {
         return UpstreamPool.create(new RouteConfig("t", List.of(Endpoint.parse("127.0.0.1:0")), List.of(upstreams),
-                balance, EJECT_AT_ONCE, 2, RouteTimeouts.DEFAULT, RouteLimits.NONE, Acl.OPEN, false));
+                balance, EJECT_AT_ONCE, 2, RouteTimeouts.DEFAULT, RouteLimits.NONE, Acl.OPEN, false, CaptureConfig.NONE));
     }
 
     private static InetAddress address(String text) {
@@ -129,7 +130,7 @@ class UpstreamPoolTest {
         load.values().forEach(n -> assertTrue(n > 300 && n < 700, "an even spread: " + load.values()));
 
         Upstream leaving = pool.members().get(1);
-        leaving.connectFailed(EJECT_AT_ONCE);
+        leaving.connectFailed(EJECT_AT_ONCE, new java.net.ConnectException("Connection refused"));
         for (Map.Entry<InetAddress, Upstream> entry : before.entrySet()) {
             Upstream now = pool.choose(entry.getKey(), Set.of());
             if (entry.getValue() == leaving) {
@@ -148,10 +149,10 @@ class UpstreamPoolTest {
         for (int i = 0; i < 50; i++) {
             assertNotEquals(backup, pool.choose(address("127.0.0." + i), Set.of()));
         }
-        pool.members().get(0).connectFailed(EJECT_AT_ONCE);
-        pool.members().get(1).connectFailed(EJECT_AT_ONCE);
+        pool.members().get(0).connectFailed(EJECT_AT_ONCE, new java.net.ConnectException("Connection refused"));
+        pool.members().get(1).connectFailed(EJECT_AT_ONCE, new java.net.ConnectException("Connection refused"));
         assertSame(backup, pool.choose(CLIENT, Set.of()));
-        backup.connectFailed(EJECT_AT_ONCE);
+        backup.connectFailed(EJECT_AT_ONCE, new java.net.ConnectException("Connection refused"));
         assertNull(pool.choose(CLIENT, Set.of()), "nothing healthy: nothing chosen");
     }
 
@@ -169,10 +170,10 @@ class UpstreamPoolTest {
     void aReloadKeepsTheStateOfUpstreamsThatStay() {
         UpstreamPool before = pool(Balance.ROUND_ROBIN, upstream(1, 1, false), upstream(2, 1, false));
         before.members().get(0).dialing();
-        before.members().get(1).connectFailed(EJECT_AT_ONCE);
+        before.members().get(1).connectFailed(EJECT_AT_ONCE, new java.net.ConnectException("Connection refused"));
         UpstreamPool after = UpstreamPool.create(new RouteConfig("t", List.of(Endpoint.parse("127.0.0.1:0")),
                 List.of(upstream(2, 4, false), upstream(3, 1, false)), Balance.LEAST_CONNECTIONS, EJECT_AT_ONCE, 2,
-                RouteTimeouts.DEFAULT, RouteLimits.NONE, Acl.OPEN, false), before);
+                RouteTimeouts.DEFAULT, RouteLimits.NONE, Acl.OPEN, false, CaptureConfig.NONE), before);
         assertSame(before.members().get(1), after.members().get(0), "kept, with its ejection");
         assertEquals(4, after.members().get(0).weight(), "with its new weight");
         assertTrue(!after.members().get(0).healthy());

@@ -1,7 +1,11 @@
 package dev.relay.core.config.file;
 
+import dev.relay.core.config.AccessLogConfig;
 import dev.relay.core.config.Acl;
+import dev.relay.core.config.AdminConfig;
 import dev.relay.core.config.Balance;
+import dev.relay.core.config.ByteSizes;
+import dev.relay.core.config.CaptureConfig;
 import dev.relay.core.config.Cidr;
 import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.DnsConfig;
@@ -40,9 +44,10 @@ import java.util.function.Supplier;
 public final class ConfigFile {
 
     private static final String[] TOP_KEYS =
-            {"transport", "io_threads", "backlog", "reuse_port", "drain_timeout", "dns", "defaults", "routes"};
+            {"transport", "io_threads", "backlog", "reuse_port", "drain_timeout", "dns", "admin", "access_log",
+                "defaults", "routes"};
     private static final String[] ROUTE_KEYS = {"name", "listen", "upstreams", "balance", "health_check",
-            "connect_retries", "timeouts", "limits", "acl", "hexdump"};
+            "connect_retries", "timeouts", "limits", "acl", "hexdump", "capture"};
     private static final String[] DEFAULTS_KEYS = {"balance", "health_check", "connect_retries", "timeouts",
             "limits", "acl", "hexdump"};
     /** Files larger than this are refused before parsing: a config is a few kilobytes. */
@@ -108,12 +113,15 @@ public final class ConfigFile {
             boolean reusePort = top.bool("reuse_port", false);
             var drain = top.duration("drain_timeout", ServerConfig.DEFAULT_DRAIN_TIMEOUT);
             DnsConfig dns = dns(top.section("dns"));
+            AdminConfig admin = admin(top.section("admin"));
+            AccessLogConfig accessLog = accessLog(top.section("access_log"));
             Section defaults = top.section("defaults").allowOnly("defaults", DEFAULTS_KEYS);
             List<RouteConfig> routes = routes(top, defaults);
             if (problems.any()) {
                 return null;
             }
-            return build(top.node(), () -> new ServerConfig(transport, ioThreads, backlog, reusePort, drain, dns, routes));
+            return build(top.node(), () -> new ServerConfig(transport, ioThreads, backlog, reusePort, drain, dns, admin,
+                    accessLog, routes));
         }
 
         private DnsConfig dns(Section dns) {
@@ -131,6 +139,41 @@ public final class ConfigFile {
             var min = dns.duration("min_ttl", d.minTtl());
             var max = dns.duration("max_ttl", d.maxTtl());
             return build(dns.node(), () -> new DnsConfig(min, max, servers), d);
+        }
+
+        private AdminConfig admin(Section a) {
+            a.allowOnly("admin", "listen", "token_file");
+            Endpoint listen = a.scalar("listen", null, Endpoint::parse);
+            Path tokenFile = a.scalar("token_file", null, Path::of);
+            return build(a.node(), () -> new AdminConfig(listen, tokenFile), AdminConfig.OFF);
+        }
+
+        private AccessLogConfig accessLog(Section a) {
+            a.allowOnly("access_log", "format", "path", "max_size", "max_files");
+            if (a.node() == null) {
+                return AccessLogConfig.OFF;
+            }
+            AccessLogConfig.Format format = a.scalar("format", AccessLogConfig.Format.TEXT,
+                    AccessLogConfig.Format::parse);
+            Path path = a.scalar("path", null, Path::of);
+            long maxBytes = a.scalar("max_size", AccessLogConfig.DEFAULT_MAX_BYTES, ByteSizes::parse);
+            int maxFiles = a.integer("max_files", AccessLogConfig.DEFAULT_MAX_FILES);
+            return build(a.node(), () -> new AccessLogConfig(true, format, path, maxBytes, maxFiles),
+                    AccessLogConfig.OFF);
+        }
+
+        private CaptureConfig capture(Section c) {
+            c.allowOnly("capture", "pcap", "max_bytes", "enabled");
+            if (c.node() == null) {
+                return CaptureConfig.NONE;
+            }
+            Path pcap = c.scalar("pcap", null, Path::of);
+            if (pcap == null) {
+                problems.at(c.node(), "capture: pcap missing (expected: a file to write)");
+            }
+            long maxBytes = c.scalar("max_bytes", CaptureConfig.DEFAULT_MAX_BYTES, ByteSizes::parse);
+            boolean enabled = c.bool("enabled", true);
+            return build(c.node(), () -> new CaptureConfig(pcap, maxBytes, enabled), CaptureConfig.NONE);
         }
 
         private List<RouteConfig> routes(Section top, Section defaults) {
@@ -187,12 +230,13 @@ public final class ConfigFile {
             RouteLimits limits = limits(route.section("limits"));
             Acl acl = acl(route.section("acl"));
             boolean hexdump = route.bool("hexdump", false);
+            CaptureConfig capture = capture(route.section("capture"));
             String routeName = name;
             if (problems.count() > problemsBefore) {
                 return null; // its own checks would only repeat what was found, in vaguer words
             }
             return build(route.node(), () -> new RouteConfig(routeName, listen, upstreams, balance, health, retries,
-                    timeouts, limits, acl, hexdump));
+                    timeouts, limits, acl, hexdump, capture));
         }
 
         private List<Endpoint> endpoints(Section section, String key) {

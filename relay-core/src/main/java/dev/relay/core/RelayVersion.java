@@ -1,18 +1,24 @@
-package dev.relay.cli;
+package dev.relay.core;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
 /** relay's version, written into the jar at build time. */
-final class Version {
+public final class RelayVersion {
 
-    private Version() {
+    private static final String VERSION = read();
+
+    private RelayVersion() {
     }
 
-    static String current() {
+    public static String current() {
+        return VERSION;
+    }
+
+    private static String read() {
         Properties properties = new Properties();
-        try (InputStream in = Version.class.getResourceAsStream("/relay-version.properties")) {
+        try (InputStream in = RelayVersion.class.getResourceAsStream("/relay-version.properties")) {
             if (in != null) {
                 properties.load(in);
             }

@@ -1,0 +1,84 @@
+package dev.relay.core.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.relay.core.config.Durations;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.metrics.RelayCounter;
+import dev.relay.core.proxy.Addresses;
+import dev.relay.core.proxy.ConnectionSummary;
+import dev.relay.core.proxy.RouteContext;
+import dev.relay.core.upstream.ConnectFailure;
+import dev.relay.core.upstream.Upstream;
+
+import java.net.SocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What the API answers with: plain records that Jackson writes as JSON, keys in snake_case. */
+final class Views {
+
+    private Views() {
+    }
+
+    record Health(String status) { }
+
+    record Error(String error, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> problems) { }
+
+    record Routes(List<Route> routes) { }
+
+    record Route(String name, List<String> listen, String balance, boolean draining, int openConnections,
+                 Map<String, Object> timeouts, Map<String, Integer> limits, Map<String, Long> counters,
+                 List<UpstreamView> upstreams, Capture capture) {
+
+        static Route of(RouteContext context, List<SocketAddress> bound, Capture capture) {
+            RouteConfig config = context.state().config();
+            Map<String, Long> counters = new LinkedHashMap<>();
+            for (RelayCounter counter : RelayCounter.values()) {
+                counters.put(counter.name().toLowerCase(Locale.ROOT), context.counters().get(counter));
+            }
+            Map<String, Object> timeouts = new LinkedHashMap<>();
+            timeouts.put("connect", Durations.format(config.timeouts().connect()));
+            timeouts.put("idle", Durations.format(config.timeouts().idle()));
+            timeouts.put("max_duration", Durations.format(config.timeouts().maxDuration()));
+            return new Route(context.name(), bound.stream().map(Addresses::format).toList(), config.balance().label(),
+                    context.draining(), context.openConnections(), timeouts,
+                    Map.of("max_connections", config.limits().maxConnections(),
+                            "max_connections_per_client", config.limits().maxConnectionsPerClient()),
+                    counters, context.state().pool().members().stream().map(UpstreamView::of).toList(), capture);
+        }
+    }
+
+    record UpstreamView(String address, int weight, boolean backup, boolean healthy, boolean checkedUp,
+                        int activeConnections, long connectAttempts, Map<String, Long> connectFailures) {
+
+        static UpstreamView of(Upstream u) {
+            Map<String, Long> failures = new LinkedHashMap<>();
+            for (ConnectFailure reason : ConnectFailure.values()) {
+                failures.put(reason.label(), u.connectFailures(reason));
+            }
+            return new UpstreamView(u.address().toString(), u.weight(), u.backup(), u.healthy(), u.checkedUp(),
+                    u.activeConnections(), u.connectAttempts(), failures);
+        }
+    }
+
+    record Capture(String file, boolean enabled, long bytesWritten) { }
+
+    record Connections(List<Connection> connections, boolean truncated) { }
+
+    record Connection(long id, String route, String client, String upstream, long bytesUp, long bytesDown,
+                      long ageMs) {
+
+        static Connection of(ConnectionSummary s) {
+            return new Connection(s.id(), s.route(), Addresses.format(s.client()), s.upstream(), s.bytesUpstream(),
+                    s.bytesDownstream(), s.duration().toMillis());
+        }
+    }
+
+    record Closed(long closed) { }
+
+    record Draining(String route, boolean draining, int openConnections) { }
+
+    record Reloaded(List<String> added, List<String> changed, List<String> removed, List<String> notApplied) { }
+}
