@@ -11,6 +11,7 @@ import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
 import dev.relay.core.access.AccessLog;
 import dev.relay.core.config.AccessLogConfig;
@@ -67,6 +68,9 @@ final class AccessLogSetup {
         SizeBasedTriggeringPolicy<ILoggingEvent> size = new SizeBasedTriggeringPolicy<>();
         size.setContext(context);
         size.setMaxFileSize(new FileSize(config.maxBytes()));
+        // Logback checks the size at most once a minute unless told otherwise; the check runs on the log's writer
+        // thread (never an event loop), so checking every line keeps files at their size for little cost.
+        size.setCheckIncrement(Duration.buildByMilliseconds(0));
         size.start();
         file.setRollingPolicy(window);
         file.setTriggeringPolicy(size);

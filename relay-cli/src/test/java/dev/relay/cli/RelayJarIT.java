@@ -1,6 +1,8 @@
 package dev.relay.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
@@ -134,6 +136,63 @@ class RelayJarIT {
             assertTrue(relay.waitFor(20, TimeUnit.SECONDS));
             assertEquals(0, relay.exitValue(), Files.readString(relayLog));
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text", "json"})
+    void theAccessLogHasALinePerConnectionAndRotates(String format) throws Exception {
+        Path echoLog = Files.createTempFile("echo", ".log");
+        start(echoLog, "echo", "--listen", "127.0.0.1:0");
+        int echoPort = awaitPort(echoLog);
+        Path dir = Files.createTempDirectory("relay-access");
+        Path access = dir.resolve("access.log");
+        Path config = dir.resolve("relay.yaml");
+        Files.writeString(config, "access_log: { format: " + format + ", path: " + access
+                + ", max_size: 1KiB, max_files: 2 }\n" + "routes:\n  - name: web\n    listen: 127.0.0.1:0\n"
+                + "    upstreams: [127.0.0.1:" + echoPort + "]\n");
+        Path relayLog = dir.resolve("relay.log");
+        Process relay = start(relayLog, "run", "--config", config.toString());
+        int port = awaitPort(relayLog);
+        int connections = 12;
+        for (int i = 0; i < connections; i++) {
+            try (java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(
+                    new InetSocketAddress("127.0.0.1", port))) {
+                client.write(java.nio.ByteBuffer.wrap("hi".getBytes(StandardCharsets.US_ASCII)));
+                client.shutdownOutput();
+                while (client.read(java.nio.ByteBuffer.allocate(16)) >= 0) {
+                    // read the echo to its end
+                }
+            }
+        }
+        relay.destroy(); // drains, then the log is flushed as the JVM exits
+        assertTrue(relay.waitFor(20, TimeUnit.SECONDS));
+
+        assertTrue(Files.exists(dir.resolve("access.log.1")), "rotated at 1 KiB");
+        List<String> lines = new ArrayList<>();
+        for (Path file : List.of(dir.resolve("access.log.2"), dir.resolve("access.log.1"), access)) {
+            if (Files.exists(file)) {
+                lines.addAll(Files.readAllLines(file));
+            }
+        }
+        assertTrue(lines.size() >= connections - 4 && lines.size() <= connections, "a line per connection, the "
+                + "oldest rotated away only past two files: " + lines.size());
+        String last = lines.get(lines.size() - 1);
+        if (format.equals("json")) {
+            com.fasterxml.jackson.databind.JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(last);
+            assertEquals(connections, line.get("conn").asInt());
+            assertEquals("web", line.get("route").asText());
+            assertEquals("127.0.0.1:" + echoPort, line.get("upstream").asText());
+            assertEquals(2, line.get("bytes_up").asInt());
+            assertEquals(2, line.get("bytes_down").asInt());
+            assertEquals("client_closed", line.get("reason").asText());
+            assertTrue(line.get("connect_us").asLong() >= 0 && line.get("duration_ms").asLong() >= 0, last);
+            assertTrue(line.get("client").asText().startsWith("127.0.0.1:"), last);
+        } else {
+            assertTrue(last.matches("\\S+ conn=" + connections + " route=web client=127\\.0\\.0\\.1:\\d+ upstream=127\\.0\\.0\\.1:"
+                    + echoPort + " up=2B down=2B connect=\\d+us duration=\\d+ms reason=client_closed"), last);
+        }
+        String mainLog = Files.readString(relayLog);
+        assertFalse(mainLog.contains("\"conn\":") || mainLog.contains("us duration="), "access lines stay out of the main log");
     }
 
     @Test
