@@ -46,6 +46,7 @@ class RelayCliTest {
             "forward --listen 8928 --target 127.0.0.1:80 --transport epol | --transport: \"epol\" is not a transport",
             "forward --listen 8928 --target 127.0.0.1:80 --backlog abc | --backlog",
             "forward --listen 8928 --target 127.0.0.1:80 --bogus       | unknown flag --bogus",
+            "forward --listen 8928 --target 127.0.0.1:80 --admin :9901 | --admin: admin.listen: *:9901 is not a loopback address",
             "fly                                                       | fly",
             "send --target 127.0.0.1:80 one two                        | one MESSAGE",
     })

@@ -7,6 +7,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,11 +80,11 @@ final class Section {
         return entries.containsKey(key) || (fallback != null && fallback.has(key));
     }
 
-    /** The value node of {@code key} here, else in the fallback, else null. */
+    /** The value node of {@code key} here, else in the fallback, else null; {@code key:} or {@code key: null} is absent. */
     Node value(String key) {
         NodeTuple entry = entries.get(key);
         if (entry != null) {
-            return entry.getValueNode();
+            return entry.getValueNode().getTag() == Tag.NULL ? null : entry.getValueNode();
         }
         return fallback == null ? null : fallback.value(key);
     }

@@ -1,6 +1,8 @@
 package dev.relay.core.config.file;
 
+import dev.relay.core.config.AccessLogConfig;
 import dev.relay.core.config.Balance;
+import dev.relay.core.config.CaptureConfig;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
@@ -70,6 +72,28 @@ class ConfigFileTest {
     }
 
     @Test
+    void adminAccessLogAndCaptureAreRead() {
+        ServerConfig config = ConfigFile.parse("t.yaml", """
+                admin: { listen: 127.0.0.1:9901 }
+                access_log: { format: json, path: /var/log/relay/access.log, max_size: 10MiB, max_files: 3 }
+                routes:
+                  - name: web
+                    listen: 8080
+                    upstreams: [127.0.0.1:9001]
+                    capture: { pcap: /tmp/web.pcap, max_bytes: 2MiB, enabled: false }
+                """);
+        assertEquals(Endpoint.parse("127.0.0.1:9901"), config.admin().listen());
+        assertEquals(AccessLogConfig.Format.JSON, config.accessLog().format());
+        assertEquals(10L << 20, config.accessLog().maxBytes());
+        assertEquals(3, config.accessLog().maxFiles());
+        CaptureConfig capture = config.routes().get(0).capture();
+        assertEquals(Path.of("/tmp/web.pcap"), capture.pcap());
+        assertEquals(2L << 20, capture.maxBytes());
+        assertFalse(capture.enabled());
+        assertFalse(ConfigFile.parse("t.yaml", MINIMAL).accessLog().enabled(), "off unless asked for");
+    }
+
+    @Test
     void builtInDefaultsApplyToAMinimalFile() {
         ServerConfig config = ConfigFile.parse("t.yaml", MINIMAL);
         assertEquals(TransportKind.AUTO, config.transport());
@@ -97,6 +121,10 @@ class ConfigFileTest {
             bad name          | routes: [{name: "a b", listen: 1, upstreams: [127.0.0.1:2]}]          | t.yaml:1:10: name: "a b" (expected: 1-64 letters
             not a mapping     | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], limits: 5}]    | t.yaml:1:65: limits: expected a mapping
             not yaml          | 'routes: ['                                                          | t.yaml:1:10: not valid YAML
+            admin off loopback | {admin: {listen: ":9901"}, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:9: admin.listen: *:9901 is not a loopback address, so admin.token_file is required
+            bad log format    | {access_log: {format: xml}, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:23: access_log.format: unknown format "xml"
+            bad size          | {access_log: {max_size: lots}, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:25: access_log.max_size: "lots" is not a size
+            capture no file   | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], capture: {max_bytes: 1MiB}}] | t.yaml:1:66: capture: pcap missing
             """)
     void eachProblemIsReportedWithItsLineAndColumn(String what, String yaml, String expected) {
         ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigFile.parse("t.yaml", yaml));
