@@ -1,7 +1,6 @@
 package dev.relay.core.config;
 
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * The access log: one line per finished connection, on the logger {@code relay.access}.
@@ -17,16 +16,11 @@ public record AccessLogConfig(boolean enabled, Format format, Path path, long ma
         TEXT, JSON;
 
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return EnumLabels.label(this);
         }
 
         public static Format parse(String text) {
-            for (Format f : values()) {
-                if (f.label().equals(text)) {
-                    return f;
-                }
-            }
-            throw new ConfigException("unknown format \"" + text + "\" (expected: text or json)");
+            return EnumLabels.parse(Format.class, text, "a format");
         }
     }
 

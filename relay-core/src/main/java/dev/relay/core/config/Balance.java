@@ -1,9 +1,5 @@
 package dev.relay.core.config;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /** How a route spreads new connections over its healthy upstreams. */
 public enum Balance {
     /** In turn, in proportion to weight (smooth: a heavy upstream's turns are spread out, not bunched). */
@@ -16,16 +12,10 @@ public enum Balance {
     SOURCE_HASH;
 
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumLabels.label(this);
     }
 
     public static Balance parse(String text) {
-        for (Balance b : values()) {
-            if (b.label().equals(text)) {
-                return b;
-            }
-        }
-        throw new ConfigException("unknown balance \"" + text + "\" (expected: "
-                + Arrays.stream(values()).map(Balance::label).collect(Collectors.joining(", ")) + ")");
+        return EnumLabels.parse(Balance.class, text, "a balance");
     }
 }

@@ -1,6 +1,6 @@
 package dev.relay.core.proxy;
 
-import java.util.Locale;
+import dev.relay.core.config.EnumLabels;
 
 /** Why a relayed connection ended. Logs and counters share these names. */
 public enum CloseReason {
@@ -33,7 +33,7 @@ public enum CloseReason {
 
     /** The lower-case name used in logs and metrics labels. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumLabels.label(this);
     }
 
     /** The normal close reason when {@code direction}'s source side finished first. */

@@ -1,5 +1,6 @@
 package dev.relay.core.upstream;
 
+import dev.relay.core.config.EnumLabels;
 import io.netty.channel.ConnectTimeoutException;
 
 import java.net.ConnectException;
@@ -11,7 +12,7 @@ public enum ConnectFailure {
     REFUSED, TIMEOUT, UNRESOLVED, OTHER;
 
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumLabels.label(this);
     }
 
     public static ConnectFailure of(Throwable cause) {

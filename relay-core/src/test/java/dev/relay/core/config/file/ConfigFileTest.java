@@ -110,7 +110,7 @@ class ConfigFileTest {
             bad address       | routes: [{name: a, listen: 127.0.0.1:70000, upstreams: [127.0.0.1:2]}] | t.yaml:1:28: listen: "127.0.0.1:70000": port 70000 is out of range
             bad upstream      | routes: [{name: a, listen: 1, upstreams: ["[::1:2"]}]                   | t.yaml:1:43: upstreams: "[::1:2" is not an address
             bad duration      | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], timeouts: {idle: 5 parsecs}}] | t.yaml:1:74: timeouts.idle: "5 parsecs" has an unknown unit
-            bad balance       | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], balance: fastest}] | t.yaml:1:66: balance: unknown balance "fastest"
+            bad balance       | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], balance: fastest}] | t.yaml:1:66: balance: "fastest" is not a balance
             bad number        | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], connect_retries: many}] | t.yaml:1:74: connect_retries: "many" is not a whole number
             bad weight        | routes: [{name: a, listen: 1, upstreams: [{address: 127.0.0.1:2, weight: 0}]}] | t.yaml:1:74: weight: 0 (expected: 1-1000)
             bad cidr          | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], acl: {allow: [127.0.0.0/33]}}] | t.yaml:1:71: acl.allow: "127.0.0.0/33": the prefix must be 0-32
@@ -122,7 +122,7 @@ class ConfigFileTest {
             not a mapping     | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], limits: 5}]    | t.yaml:1:65: limits: expected a mapping
             not yaml          | 'routes: ['                                                          | t.yaml:1:10: not valid YAML
             admin off loopback | {admin: {listen: ":9901"}, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:9: admin.listen: *:9901 is not a loopback address, so admin.token_file is required
-            bad log format    | {access_log: {format: xml}, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:23: access_log.format: unknown format "xml"
+            bad log format    | {access_log: {format: xml}, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:23: access_log.format: "xml" is not a format
             bad size          | {access_log: {max_size: lots}, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:25: access_log.max_size: "lots" is not a size
             capture no file   | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], capture: {max_bytes: 1MiB}}] | t.yaml:1:66: capture: pcap missing
             """)
