@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * @param acl            which client addresses are served
  * @param hexdump        log every relayed chunk as a hex dump
  * @param capture        write the route's traffic to a pcap file
+ * @param proxyProtocol  accept a PROXY protocol header from trusted peers
+ * @param sendProxy      send one to upstreams
  */
 public record RouteConfig(
         String name,
@@ -32,7 +34,9 @@ public record RouteConfig(
         RouteLimits limits,
         Acl acl,
         boolean hexdump,
-        CaptureConfig capture) {
+        CaptureConfig capture,
+        ProxyProtocolConfig proxyProtocol,
+        SendProxy sendProxy) {
 
     public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
     public static final int DEFAULT_CONNECT_RETRIES = 2;
@@ -59,6 +63,8 @@ public record RouteConfig(
                 "route " + name + ": health_check, timeouts, limits and acl are required (use the defaults)");
         Checks.range("connect_retries", connectRetries, 0, 100);
         Checks.require(capture != null, "route " + name + ": capture missing (use CaptureConfig.NONE)");
+        Checks.require(proxyProtocol != null && sendProxy != null,
+                "route " + name + ": proxy_protocol and send_proxy are required (use ProxyProtocolConfig.OFF, SendProxy.NONE)");
     }
 
     /** A route with every default, relaying {@code listen} to {@code target}. */
@@ -76,7 +82,8 @@ public record RouteConfig(
         b.listen.addAll(listen);
         b.upstreams.addAll(upstreams);
         return b.balance(balance).healthCheck(healthCheck).connectRetries(connectRetries).timeouts(timeouts)
-                .limits(limits).acl(acl).hexdump(hexdump).capture(capture);
+                .limits(limits).acl(acl).hexdump(hexdump).capture(capture).proxyProtocol(proxyProtocol)
+                .sendProxy(sendProxy);
     }
 
     /** Fills in the defaults; {@link #build()} validates. */
@@ -92,6 +99,8 @@ public record RouteConfig(
         private Acl acl = Acl.OPEN;
         private boolean hexdump;
         private CaptureConfig capture = CaptureConfig.NONE;
+        private ProxyProtocolConfig proxyProtocol = ProxyProtocolConfig.OFF;
+        private SendProxy sendProxy = SendProxy.NONE;
 
         private Builder(String name) {
             this.name = name;
@@ -109,10 +118,12 @@ public record RouteConfig(
         public Builder acl(Acl value) { acl = value; return this; }
         public Builder hexdump(boolean value) { hexdump = value; return this; }
         public Builder capture(CaptureConfig value) { capture = value; return this; }
+        public Builder proxyProtocol(ProxyProtocolConfig value) { proxyProtocol = value; return this; }
+        public Builder sendProxy(SendProxy value) { sendProxy = value; return this; }
 
         public RouteConfig build() {
             return new RouteConfig(name, listen, upstreams, balance, healthCheck, connectRetries, timeouts, limits,
-                    acl, hexdump, capture);
+                    acl, hexdump, capture, proxyProtocol, sendProxy);
         }
     }
 }

@@ -16,6 +16,8 @@ public enum RelayCounter {
             "no_healthy_upstream"),
     CONNECTIONS_REJECTED_DRAINING("relay_connections_rejected_total", Kind.COUNTER, Labels.REJECTED_HELP, "reason",
             "draining"),
+    CONNECTIONS_REJECTED_PROXY("relay_connections_rejected_total", Kind.COUNTER, Labels.REJECTED_HELP, "reason",
+            "proxy_protocol"),
     CONNECT_RETRIES("relay_connect_retries_total", Kind.COUNTER,
             "Upstream connects tried again on another upstream after one failed."),
     BYTES_UPSTREAM("relay_bytes_total", Kind.COUNTER, Labels.BYTES_HELP, "direction", "upstream"),
@@ -70,7 +72,8 @@ public enum RelayCounter {
     /** Help texts shared by entries of one metric (an enum constant cannot refer to a static field of its own). */
     private static final class Labels {
         static final String REJECTED_HELP =
-                "Client connections turned away at once, by reason: acl, limit, no_healthy_upstream, draining.";
+                "Client connections turned away at once, by reason: acl, limit, no_healthy_upstream, draining, "
+                        + "proxy_protocol (a PROXY header untrusted, malformed or late).";
         static final String BYTES_HELP = "Bytes relayed, by direction: upstream (client to upstream) or downstream.";
     }
 }

@@ -2,6 +2,7 @@ package dev.relay.core.proxy;
 
 import dev.relay.core.capture.PcapCapture;
 import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.SendProxy;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.upstream.Upstream;
 import io.netty.buffer.ByteBuf;
@@ -11,11 +12,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Queue;
@@ -97,6 +98,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        if (state.config().sendProxy() != SendProxy.NONE) {
+                            channel.pipeline().addLast(PipelineNames.PROXY_ENCODER, HAProxyMessageEncoder.INSTANCE);
+                        }
                         channel.pipeline().addLast(PipelineNames.RELAY,
                                 new RelayHandler(client, Direction.DOWNSTREAM, conn));
                     }
@@ -130,6 +134,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         connection.upstreamConnected();
+        SendProxy sendProxy = state.config().sendProxy();
+        if (sendProxy != SendProxy.NONE) {
+            // First on the wire, before any relayed byte; the encoder's work is done once it is written.
+            Channel outbound = connect.channel();
+            outbound.writeAndFlush(OutgoingProxyHeader.of(sendProxy, ClientAddress.of(ctx.channel()),
+                    ClientAddress.destinationOf(ctx.channel())));
+            outbound.pipeline().remove(PipelineNames.PROXY_ENCODER);
+        }
         ctx.pipeline().addAfter(ctx.name(), PipelineNames.RELAY,
                 new RelayHandler(connect.channel(), Direction.UPSTREAM, connection));
         boolean hadEarlyReads = !early.isEmpty();
@@ -157,7 +169,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static InetAddress clientAddress(Channel client) {
-        return client.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        return ClientAddress.ip(client);
     }
 
     @Override

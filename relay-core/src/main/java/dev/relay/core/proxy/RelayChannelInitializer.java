@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,12 @@ public final class RelayChannelInitializer extends ChannelInitializer<Channel> {
         if (idleMillis > 0) {
             // All-idle on the client side covers both directions: reads are client->upstream, writes the reverse.
             client.pipeline().addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+        }
+        if (state.config().proxyProtocol().accept()) {
+            // The header is read first; the frontend sees the connection become active only once it is whole.
+            client.pipeline().addLast(PipelineNames.PROXY_DECODER, new HAProxyMessageDecoder())
+                    .addLast(PipelineNames.PROXY_HEADER,
+                            new ProxyHeaderHandler(state.config().proxyProtocol(), current::rejectProxyHeader));
         }
         client.pipeline().addLast(PipelineNames.FRONTEND, new FrontendHandler(current, state));
     }

@@ -54,7 +54,7 @@ public final class RelayConnection {
         counters.increment(RelayCounter.CONNECTIONS_ACCEPTED);
         counters.increment(RelayCounter.CONNECTIONS_ACTIVE);
         client.closeFuture().addListener(f -> onChannelClosed(Direction.UPSTREAM));
-        log.info("conn={} open route={} client={} listener={}", id, route, Addresses.format(client.remoteAddress()),
+        log.info("conn={} open route={} client={} listener={}", id, route, Addresses.format(ClientAddress.of(client)),
                 Addresses.format(client.localAddress()));
     }
 
@@ -240,7 +240,7 @@ public final class RelayConnection {
     }
 
     private ConnectionSummary summary() {
-        return new ConnectionSummary(id, route, client.remoteAddress(), upstreamName, openedAt,
+        return new ConnectionSummary(id, route, ClientAddress.of(client), upstreamName, openedAt,
                 connectNanos < 0 ? null : Duration.ofNanos(connectNanos),
                 Duration.ofNanos(System.nanoTime() - openedAtNanos),
                 bytes[Direction.UPSTREAM.ordinal()], bytes[Direction.DOWNSTREAM.ordinal()],

@@ -207,12 +207,19 @@ public final class RouteContext {
 
     private void reject(Channel client, RelayCounter counter, String why) {
         counters.increment(counter);
-        rejections.warn("route={} refused client={}: {}", name, Addresses.format(client.remoteAddress()), why);
+        rejections.warn("route={} refused client={}: {}", name, Addresses.format(ClientAddress.of(client)), why);
         Channels.reset(client);
     }
 
+    /** A PROXY header that could not be accepted: counted, logged at a bounded pace, and the connection closed. */
+    void rejectProxyHeader(Channel client, String why) {
+        counters.increment(RelayCounter.CONNECTIONS_REJECTED_PROXY);
+        rejections.warn("route={} refused peer={}: {}", name, Addresses.format(client.remoteAddress()), why);
+        client.close();
+    }
+
     private static InetAddress clientAddress(Channel client) {
-        return client.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        return ClientAddress.ip(client);
     }
 
     RelayConnection open(Channel client) {

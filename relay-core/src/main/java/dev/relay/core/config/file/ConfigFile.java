@@ -11,9 +11,11 @@ import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.DnsConfig;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.HealthCheckConfig;
+import dev.relay.core.config.ProxyProtocolConfig;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.RouteLimits;
 import dev.relay.core.config.RouteTimeouts;
+import dev.relay.core.config.SendProxy;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.transport.TransportKind;
@@ -47,7 +49,7 @@ public final class ConfigFile {
             {"transport", "io_threads", "backlog", "reuse_port", "drain_timeout", "dns", "admin", "access_log",
                 "defaults", "routes"};
     private static final String[] ROUTE_KEYS = {"name", "listen", "upstreams", "balance", "health_check",
-            "connect_retries", "timeouts", "limits", "acl", "hexdump", "capture"};
+            "connect_retries", "timeouts", "limits", "acl", "hexdump", "capture", "proxy_protocol", "send_proxy"};
     private static final String[] DEFAULTS_KEYS = {"balance", "health_check", "connect_retries", "timeouts",
             "limits", "acl", "hexdump"};
     /** Files larger than this are refused before parsing: a config is a few kilobytes. */
@@ -176,6 +178,14 @@ public final class ConfigFile {
             return build(c.node(), () -> new CaptureConfig(pcap, maxBytes, enabled), CaptureConfig.NONE);
         }
 
+        private ProxyProtocolConfig proxyProtocol(Section p) {
+            p.allowOnly("proxy_protocol", "accept", "trusted", "timeout");
+            boolean accept = p.bool("accept", false);
+            List<Cidr> trusted = p.listOf("trusted", Cidr::parse);
+            var timeout = p.duration("timeout", ProxyProtocolConfig.DEFAULT_TIMEOUT);
+            return build(p.node(), () -> new ProxyProtocolConfig(accept, trusted, timeout), ProxyProtocolConfig.OFF);
+        }
+
         private List<RouteConfig> routes(Section top, Section defaults) {
             Node routesNode = top.value("routes");
             if (routesNode == null) {
@@ -231,12 +241,14 @@ public final class ConfigFile {
             Acl acl = acl(route.section("acl"));
             boolean hexdump = route.bool("hexdump", false);
             CaptureConfig capture = capture(route.section("capture"));
+            ProxyProtocolConfig proxyProtocol = proxyProtocol(route.section("proxy_protocol"));
+            SendProxy sendProxy = route.scalar("send_proxy", SendProxy.NONE, SendProxy::parse);
             String routeName = name;
             if (problems.count() > problemsBefore) {
                 return null; // its own checks would only repeat what was found, in vaguer words
             }
             return build(route.node(), () -> new RouteConfig(routeName, listen, upstreams, balance, health, retries,
-                    timeouts, limits, acl, hexdump, capture));
+                    timeouts, limits, acl, hexdump, capture, proxyProtocol, sendProxy));
         }
 
         private List<Endpoint> endpoints(Section section, String key) {

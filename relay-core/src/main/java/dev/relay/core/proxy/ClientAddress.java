@@ -1,0 +1,37 @@
+package dev.relay.core.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * Who a connection is from and what it was addressed to: the PROXY protocol header's addresses when one was
+ * accepted, the socket's own otherwise. Logs, metrics, the ACL, limits and {@code source_hash} all ask here.
+ */
+public final class ClientAddress {
+
+    static final AttributeKey<SocketAddress> PROXIED_SOURCE = AttributeKey.valueOf("relay.proxied.source");
+    static final AttributeKey<SocketAddress> PROXIED_DESTINATION = AttributeKey.valueOf("relay.proxied.destination");
+
+    private ClientAddress() {
+    }
+
+    public static SocketAddress of(Channel client) {
+        SocketAddress proxied = client.attr(PROXIED_SOURCE).get();
+        return proxied != null ? proxied : client.remoteAddress();
+    }
+
+    /** What the client connected to: the header's destination, or relay's own listening address. */
+    public static SocketAddress destinationOf(Channel client) {
+        SocketAddress proxied = client.attr(PROXIED_DESTINATION).get();
+        return proxied != null ? proxied : client.localAddress();
+    }
+
+    /** The client's IP address, or null for a Unix-socket client. */
+    public static InetAddress ip(Channel client) {
+        return of(client) instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+}
