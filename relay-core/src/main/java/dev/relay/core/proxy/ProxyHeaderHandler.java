@@ -112,7 +112,8 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!done && cause instanceof DecoderException) {
+        if (cause instanceof DecoderException) {
+            // The first bad header rejects; what the decoder says after that is about a connection already closing.
             reject(ctx, "malformed PROXY header: " + Failures.describe(cause));
         } else {
             ctx.fireExceptionCaught(cause);
