@@ -3,6 +3,7 @@ package dev.relay.core.config.file;
 import dev.relay.core.config.AccessLogConfig;
 import dev.relay.core.config.Balance;
 import dev.relay.core.config.CaptureConfig;
+import dev.relay.core.config.SendProxy;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
@@ -33,7 +34,13 @@ class ConfigFileTest {
     @Test
     void theDocumentedExampleIsValidAndReadsAsWritten() {
         ServerConfig config = ConfigFile.load(Path.of("../docs/relay.example.yaml"));
-        assertEquals(List.of("web", "postgres", "local-socket"), config.routes().stream().map(RouteConfig::name).toList());
+        assertEquals(List.of("web", "postgres", "local-socket", "behind-a-balancer"),
+                config.routes().stream().map(RouteConfig::name).toList());
+        RouteConfig balanced = config.route("behind-a-balancer").orElseThrow();
+        assertTrue(balanced.proxyProtocol().accept());
+        assertEquals(1, balanced.proxyProtocol().trusted().size());
+        assertEquals(8, balanced.proxyProtocol().trusted().get(0).prefix());
+        assertEquals(SendProxy.V2, balanced.sendProxy());
         RouteConfig web = config.route("web").orElseThrow();
         assertEquals(List.of(Endpoint.parse(":8080"), Endpoint.parse("[::]:8080")), web.listen());
         assertEquals(3, web.upstreams().get(0).weight());
