@@ -5,10 +5,16 @@ import dev.relay.core.config.AdminConfig;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RelayConfig;
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.proxy.Direction;
+import dev.relay.core.toxic.Toxic;
+import dev.relay.core.toxic.ToxicSet;
+import dev.relay.core.toxic.ToxicType;
 import dev.relay.core.transport.TransportKind;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What a benchmark's client talks through: {@code direct} is the baseline (straight to the server), the others are
@@ -16,7 +22,6 @@ import java.net.SocketAddress;
  */
 final class Path implements AutoCloseable {
 
-    private static final String SCRAPED = "+metrics";
 
     private final RelayServer relay;
     private final SocketAddress address;
@@ -29,8 +34,9 @@ final class Path implements AutoCloseable {
     }
 
     /**
-     * {@code direct}, or {@code relay-TRANSPORT} (relay-nio, relay-epoll, relay-io_uring, relay-auto), optionally
-     * with {@code +metrics}: the admin listener on and scraped every second, as Prometheus would.
+     * {@code direct}, or {@code relay-TRANSPORT} (relay-nio, relay-epoll, relay-io_uring, relay-auto), with options
+     * after a {@code +}: {@code +metrics} turns the admin listener on and scrapes it every second, as Prometheus
+     * would; {@code +toxic} puts a {@code latency 0} toxic on both directions, the cost of the toxic machinery.
      */
     static Path open(String name, InetSocketAddress server) {
         if (name.equals("direct")) {
@@ -38,20 +44,27 @@ final class Path implements AutoCloseable {
         }
         if (!name.startsWith("relay-")) {
             throw new IllegalArgumentException("unknown path " + name
-                    + " (expected: direct or relay-TRANSPORT[+metrics])");
+                    + " (expected: direct or relay-TRANSPORT[+metrics][+toxic])");
         }
-        boolean scraped = name.endsWith(SCRAPED);
-        String kind = name.substring("relay-".length(), name.length() - (scraped ? SCRAPED.length() : 0));
+        String[] parts = name.substring("relay-".length()).split("\\+");
+        List<String> options = List.of(parts).subList(1, parts.length);
         RelayConfig config = RelayConfig.builder(Endpoint.parse("127.0.0.1:0"),
                         Endpoint.parse("127.0.0.1:" + server.getPort()))
-                .transport(TransportKind.parse(kind))
+                .transport(TransportKind.parse(parts[0]))
                 .ioThreads(1)
                 .build();
         ServerConfig serverConfig = config.toServerConfig();
+        boolean scraped = options.contains("metrics");
         if (scraped) {
             serverConfig = serverConfig.withAdmin(new AdminConfig(Endpoint.parse("127.0.0.1:0"), null));
         }
         RelayServer relay = RelayServer.start(serverConfig);
+        if (options.contains("toxic")) {
+            ToxicSet toxics = relay.routes().get(RelayConfig.DEFAULT_ROUTE_NAME).toxics();
+            for (Direction direction : Direction.values()) {
+                toxics.add(Toxic.of(ToxicType.LATENCY, direction, Map.of("latency", 0L)));
+            }
+        }
         return new Path(relay, relay.localAddress(), scraped ? MetricsScraper.start(relay.adminAddress()) : null);
     }
 

@@ -29,6 +29,7 @@ final class RelayCli {
               forward   relay every connection on --listen to --target, both ways
               run       run every route of a config file (--config); SIGHUP reloads it
               validate  check config files, printing every problem as FILE:LINE:COL: message
+              toxiproxy serve Toxiproxy's HTTP API; proxies and toxics are relay routes
               echo      a server that logs what arrives and echoes it back
               send      a client: send a message (or stdin), print the answer
 
@@ -56,6 +57,7 @@ final class RelayCli {
         ForwardCommand forward = new ForwardCommand();
         RunCommand runCommand = new RunCommand();
         ValidateCommand validate = new ValidateCommand();
+        ToxiproxyCommand toxiproxy = new ToxiproxyCommand();
         EchoCommand echo = new EchoCommand();
         SendCommand send = new SendCommand();
         JCommander commands = JCommander.newBuilder()
@@ -64,6 +66,7 @@ final class RelayCli {
                 .addCommand(forward)
                 .addCommand(runCommand)
                 .addCommand(validate)
+                .addCommand(toxiproxy)
                 .addCommand(echo)
                 .addCommand(send)
                 .build();
@@ -82,9 +85,9 @@ final class RelayCli {
                 stdout.print(OVERVIEW);
                 return ExitCodes.OK;
             }
-            return usageError("no command given (expected: forward, run, validate, echo or send)", null);
+            return usageError("no command given (expected: forward, run, validate, toxiproxy, echo or send)", null);
         }
-        if (forward.help || runCommand.help || validate.help || echo.help || send.help) {
+        if (forward.help || runCommand.help || validate.help || toxiproxy.help || echo.help || send.help) {
             printCommandHelp(commands, command);
             return ExitCodes.OK;
         }
@@ -94,6 +97,7 @@ final class RelayCli {
                 case "forward" -> forward.run();
                 case "run" -> runCommand.run();
                 case "validate" -> validate.run(stdout, stderr);
+                case "toxiproxy" -> toxiproxy.run();
                 case "echo" -> echo.run();
                 case "send" -> send.run(stdin, stdout);
                 default -> usageError("unknown command " + command, null);
@@ -146,6 +150,7 @@ final class RelayCli {
             case "forward" -> ForwardCommand.EXAMPLES;
             case "run" -> RunCommand.EXAMPLES;
             case "validate" -> ValidateCommand.EXAMPLES;
+            case "toxiproxy" -> ToxiproxyCommand.EXAMPLES;
             case "echo" -> EchoCommand.EXAMPLES;
             default -> SendCommand.EXAMPLES;
         });

@@ -107,6 +107,7 @@ public record RouteConfig(
         }
 
         public Builder listen(Endpoint value) { listen.add(value); return this; }
+        public Builder clearListen() { listen.clear(); return this; }
         public Builder upstream(Endpoint value) { upstreams.add(UpstreamConfig.of(value)); return this; }
         public Builder upstream(UpstreamConfig value) { upstreams.add(value); return this; }
         public Builder clearUpstreams() { upstreams.clear(); return this; }

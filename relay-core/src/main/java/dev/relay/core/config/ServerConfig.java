@@ -47,7 +47,9 @@ public record ServerConfig(
         Checks.require(dns != null, "dns: missing");
         Checks.require(admin != null, "admin: missing (use AdminConfig.OFF)");
         Checks.require(accessLog != null, "access_log: missing (use AccessLogConfig.OFF)");
-        Checks.require(routes != null && !routes.isEmpty(), "routes: empty (expected: at least one route)");
+        // No route is allowed here (a Toxiproxy-style relay starts empty and gains routes through its API); a config
+        // file must still have one, which its reader checks.
+        Checks.require(routes != null, "routes: missing");
         routes = List.copyOf(routes);
         Set<String> names = new HashSet<>();
         Map<Endpoint, String> listeners = new HashMap<>();

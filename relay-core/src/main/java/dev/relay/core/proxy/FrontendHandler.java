@@ -144,6 +144,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.pipeline().addAfter(ctx.name(), PipelineNames.RELAY,
                 new RelayHandler(connect.channel(), Direction.UPSTREAM, connection));
+        if (!route.toxics().isEmpty()) {
+            connection.installToxics(route.toxics()); // before the early reads, so they meet the toxics too
+        }
         boolean hadEarlyReads = !early.isEmpty();
         for (ByteBuf buf; (buf = early.poll()) != null; ) {
             ctx.fireChannelRead(buf);

@@ -2,6 +2,7 @@ package dev.relay.core.proxy;
 
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
+import dev.relay.core.toxic.ToxicSet;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ConnectTimeoutException;
@@ -181,7 +182,7 @@ public final class RelayConnection {
         close(why, "");
     }
 
-    void close(CloseReason why, String cause) {
+    public void close(CloseReason why, String cause) {
         if (isClosing()) {
             return;
         }
@@ -191,6 +192,42 @@ public final class RelayConnection {
         if (upstream != null) {
             Channels.closeOnFlush(upstream);
         }
+    }
+
+    /** A reset_peer toxic fired: the client's connection is reset, and the upstream's closed. */
+    void resetByToxic() {
+        if (isClosing()) {
+            return;
+        }
+        reason = CloseReason.RESET;
+        detail = "reset_peer toxic";
+        Channels.reset(client);
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    /**
+     * Puts toxic handlers in front of both relay handlers, once the pair is relaying; a no-op when they are there.
+     * Runs on the connection's event loop.
+     */
+    void installToxics(ToxicSet toxics) {
+        if (!upstreamConnected || isClosing()) {
+            return;
+        }
+        addToxicHandler(client, toxics, Direction.UPSTREAM);
+        addToxicHandler(upstream, toxics, Direction.DOWNSTREAM);
+    }
+
+    private void addToxicHandler(Channel source, ToxicSet toxics, Direction direction) {
+        if (source.pipeline().get(PipelineNames.RELAY) != null && source.pipeline().get(PipelineNames.TOXIC) == null) {
+            source.pipeline().addBefore(PipelineNames.RELAY, PipelineNames.TOXIC, new ToxicHandler(toxics, direction, this));
+        }
+    }
+
+    /** The upstream side's channel, or null before a connect started. */
+    Channel upstreamChannel() {
+        return upstream;
     }
 
     /** {@code direction}'s source failed: an I/O error is relayed as a reset, anything else closes with ERROR. */

@@ -8,6 +8,7 @@ import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.metrics.RouteMetrics;
 import dev.relay.core.transport.Transport;
+import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.upstream.Upstream;
 import dev.relay.core.upstream.UpstreamPool;
 import io.netty.bootstrap.Bootstrap;
@@ -54,6 +55,7 @@ public final class RouteContext {
     private volatile State state;
     private volatile boolean draining;
     private volatile PcapCapture capture;
+    private final ToxicSet toxics = new ToxicSet();
 
     public RouteContext(RouteConfig config, Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
                         ConnectionRegistry registry, AtomicLong connectionIds, RouteMetrics metrics,
@@ -67,6 +69,9 @@ public final class RouteContext {
         this.resolver = resolver;
         this.state = new State(config, UpstreamPool.create(config));
         this.capture = config.capture().configured() ? PcapCapture.open(config.capture()) : null;
+        // Connections already relaying when the first toxic arrives get their toxic handlers too.
+        toxics.onFirstToxic(() -> registry.connections().stream().filter(c -> c.route().equals(name))
+                .forEach(c -> c.client().eventLoop().execute(() -> c.installToxics(toxics))));
         this.tcpTemplate = template(transport.socketChannel())
                 // Half-close only on TCP: Netty 4.2's Unix domain channels either lack ALLOW_HALF_CLOSURE (NIO) or
                 // fail writes after a half-close (epoll, io_uring), so a FIN on a Unix socket ends that side.
@@ -109,6 +114,11 @@ public final class RouteContext {
                 }
             }
         }
+    }
+
+    /** The route's toxics: empty, so the pipeline is the plain relay's, until a test or the API adds one. */
+    public ToxicSet toxics() {
+        return toxics;
     }
 
     /** The route's pcap capture, or null when its config has none. */

@@ -1,0 +1,42 @@
+package dev.relay.core.toxic;
+
+import dev.relay.core.config.EnumLabels;
+
+import java.util.Map;
+
+/** The kinds of toxic, with Toxiproxy's names and attributes (and their defaults). */
+public enum ToxicType {
+    /** Delays every chunk by {@code latency} ms, give or take {@code jitter} ms. */
+    LATENCY(Map.of("latency", 0L, "jitter", 0L)),
+    /** Limits the rate to {@code rate} KB/s. */
+    BANDWIDTH(Map.of("rate", 0L)),
+    /** Delays relaying a close (a FIN) by {@code delay} ms. */
+    SLOW_CLOSE(Map.of("delay", 0L)),
+    /** Stops all data; closes the connection after {@code timeout} ms, or never with 0. */
+    TIMEOUT(Map.of("timeout", 0L)),
+    /** Resets the client's connection after {@code timeout} ms (at once with 0). */
+    RESET_PEER(Map.of("timeout", 0L)),
+    /** Cuts data into slices of about {@code average_size} bytes (± {@code size_variation}), {@code delay} µs apart. */
+    SLICER(Map.of("average_size", 1L, "size_variation", 0L, "delay", 0L)),
+    /** Closes the connection once {@code bytes} bytes have gone through. */
+    LIMIT_DATA(Map.of("bytes", 0L));
+
+    private final Map<String, Long> defaults;
+
+    ToxicType(Map<String, Long> defaults) {
+        this.defaults = defaults;
+    }
+
+    /** The attributes this kind takes, each with its default. */
+    public Map<String, Long> defaults() {
+        return defaults;
+    }
+
+    public String label() {
+        return EnumLabels.label(this);
+    }
+
+    public static ToxicType parse(String text) {
+        return EnumLabels.parse(ToxicType.class, text, "a toxic type");
+    }
+}

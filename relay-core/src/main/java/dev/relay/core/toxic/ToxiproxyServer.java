@@ -1,0 +1,161 @@
+package dev.relay.core.toxic;
+
+import dev.relay.core.RelayServer;
+import dev.relay.core.RelayStartException;
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.ServerConfig;
+import dev.relay.core.proxy.Addresses;
+import dev.relay.core.transport.TransportKind;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Toxiproxy-compatible server in-process: Toxiproxy's HTTP API (on its own small event loop, Netty's HTTP
+ * codec) in front of a relay whose routes are the proxies. Requests are handled one at a time on a worker thread,
+ * since a change reloads the relay's routes and binds sockets.
+ *
+ * <pre>{@code
+ * try (ToxiproxyServer toxiproxy = ToxiproxyServer.start(Endpoint.parse("127.0.0.1:8474"))) {
+ *     // new ToxiproxyClient("127.0.0.1", 8474).createProxy("db", "127.0.0.1:0", "127.0.0.1:5432") ...
+ * }
+ * }</pre>
+ */
+public final class ToxiproxyServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ToxiproxyServer.class);
+    private static final int MAX_REQUEST_BYTES = 1 << 20;
+
+    private final RelayServer relay;
+    private final EventLoopGroup httpGroup;
+    private final ExecutorService worker;
+    private final Channel listener;
+
+    private ToxiproxyServer(RelayServer relay, EventLoopGroup httpGroup, ExecutorService worker, Channel listener) {
+        this.relay = relay;
+        this.httpGroup = httpGroup;
+        this.worker = worker;
+        this.listener = listener;
+    }
+
+    public static ToxiproxyServer start(Endpoint listen) {
+        return start(listen, TransportKind.AUTO);
+    }
+
+    public static ToxiproxyServer start(Endpoint listen, TransportKind transport) {
+        // Proxies go at once when removed or disabled, as Toxiproxy's do: no drain time.
+        RelayServer relay = RelayServer.start(ServerConfig.of().with(transport, 0, Duration.ZERO));
+        ToxiproxyApi api = new ToxiproxyApi(relay);
+        ExecutorService worker = Executors.newSingleThreadExecutor(new DefaultThreadFactory("relay-toxiproxy-api", true));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-toxiproxy-http", true),
+                NioIoHandler.newFactory());
+        ChannelFuture bind = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                new Handler(api, worker));
+                    }
+                })
+                .bind(listen.toSocketAddress()).awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            worker.shutdownNow();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            relay.close();
+            throw RelayStartException.cannotListen(listen, bind.cause());
+        }
+        log.info("toxiproxy API listening on {}", Addresses.format(bind.channel().localAddress()));
+        return new ToxiproxyServer(relay, group, worker, bind.channel());
+    }
+
+    /** Where the API listens (the real port when 0 was asked for). */
+    public SocketAddress apiAddress() {
+        return listener.localAddress();
+    }
+
+    /** The relay carrying the proxies' traffic. */
+    public RelayServer relay() {
+        return relay;
+    }
+
+    @Override
+    public void close() {
+        listener.close().awaitUninterruptibly();
+        worker.shutdownNow();
+        httpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        relay.close();
+    }
+
+    /** Reads a request on the event loop, answers it on the worker, writes the answer back. */
+    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final ToxiproxyApi api;
+        private final ExecutorService worker;
+
+        Handler(ToxiproxyApi api, ExecutorService worker) {
+            this.api = api;
+            this.worker = worker;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            String method = request.method().name();
+            String path = new QueryStringDecoder(request.uri()).path();
+            String body = request.content().toString(StandardCharsets.UTF_8);
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            worker.execute(() -> {
+                ToxiproxyApi.Answer answer;
+                try {
+                    answer = api.handle(method, path, body);
+                } catch (RuntimeException e) {
+                    log.warn("toxiproxy API: {} {} failed", method, path, e);
+                    answer = new ToxiproxyApi.Answer(500, "{\"error\":\"internal error\",\"status\":500}", true);
+                }
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.valueOf(answer.status()),
+                        Unpooled.copiedBuffer(answer.body(), StandardCharsets.UTF_8));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE,
+                        answer.json() ? "application/json" : "text/plain; charset=utf-8");
+                HttpUtil.setContentLength(response, response.content().readableBytes());
+                HttpUtil.setKeepAlive(response, keepAlive);
+                ChannelFuture written = ctx.writeAndFlush(response);
+                if (!keepAlive) {
+                    written.addListener(ChannelFutureListener.CLOSE);
+                }
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

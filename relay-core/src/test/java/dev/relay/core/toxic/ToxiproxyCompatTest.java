@@ -1,0 +1,147 @@
+package dev.relay.core.toxic;
+
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.testing.Loopback;
+import dev.relay.core.testing.PlainServer;
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.ToxiproxyClient;
+import eu.rekawek.toxiproxy.model.ToxicDirection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Toxiproxy's published Java client, unmodified, drives relay: proxies, each toxic's effect, disable, reset. */
+class ToxiproxyCompatTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private PlainServer upstream;
+    private ToxiproxyServer toxiproxy;
+    private ToxiproxyClient client;
+    private Proxy proxy;
+
+    @BeforeEach
+    void start() throws IOException {
+        upstream = Loopback.identityServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 7);
+        toxiproxy = ToxiproxyServer.start(Endpoint.parse("127.0.0.1:0"));
+        client = new ToxiproxyClient("127.0.0.1", ((InetSocketAddress) toxiproxy.apiAddress()).getPort());
+        proxy = client.createProxy("echo", "127.0.0.1:0", Loopback.endpoint(upstream.address()).toString());
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        toxiproxy.close();
+        upstream.close();
+    }
+
+    private SocketChannel connect() throws IOException {
+        String listen = client.getProxy("echo").getListen();
+        int port = Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+        return SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+    }
+
+    private static long roundTripMillis(SocketChannel channel) throws IOException {
+        long started = System.nanoTime();
+        Loopback.writeFully(channel, new byte[] {1});
+        Loopback.readExactly(channel, 1);
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
+    @Test
+    void proxiesAreCreatedListedAndDeleted() throws Exception {
+        assertFalse(client.version().isBlank());
+        assertEquals(1, client.getProxies().size());
+        assertEquals(Loopback.endpoint(upstream.address()).toString(), proxy.getUpstream());
+        assertTrue(proxy.isEnabled());
+        try (SocketChannel channel = connect()) {
+            assertEquals(7, Loopback.greeting(channel));
+        }
+        proxy.delete();
+        assertNull(client.getProxyOrNull("echo"));
+    }
+
+    @Test
+    void latencyShowsInRoundTripsUntilRemoved() throws Exception {
+        try (SocketChannel channel = connect()) {
+            assertEquals(7, Loopback.greeting(channel));
+            proxy.toxics().latency("slow", ToxicDirection.DOWNSTREAM, 150);
+            assertTrue(roundTripMillis(channel) >= 150, "the open connection is slowed too");
+            assertEquals(1, proxy.toxics().getAll().size());
+            proxy.toxics().get("slow").remove();
+            await().atMost(WAIT).until(() -> roundTripMillis(channel) < 150);
+        }
+    }
+
+    @Test
+    void resetPeerSurfacesAsAConnectionReset() throws Exception {
+        proxy.toxics().resetPeer("rst", ToxicDirection.DOWNSTREAM, 0);
+        try (SocketChannel channel = connect()) {
+            assertThrows(IOException.class, () -> {
+                Loopback.writeFully(channel, new byte[] {1});
+                Loopback.readToEnd(channel, 16);
+            });
+        }
+    }
+
+    @Test
+    void limitDataTimeoutBandwidthSlowCloseAndSlicerAllTakeEffect() throws Exception {
+        proxy.toxics().limitData("limit", ToxicDirection.DOWNSTREAM, 10);
+        try (SocketChannel channel = connect()) {
+            Loopback.writeFully(channel, new byte[100]);
+            assertEquals(10, Loopback.readToEnd(channel, 1_000).length);
+        }
+        proxy.toxics().get("limit").remove();
+
+        proxy.toxics().timeout("stall", ToxicDirection.UPSTREAM, 200);
+        try (SocketChannel channel = connect()) {
+            assertEquals(7, Loopback.greeting(channel));
+            Loopback.writeFully(channel, new byte[] {1});
+            assertEquals(0, Loopback.readToEnd(channel, 16).length, "nothing through, then closed");
+        }
+        proxy.toxics().get("stall").remove();
+
+        proxy.toxics().bandwidth("thin", ToxicDirection.DOWNSTREAM, 100);
+        proxy.toxics().slicer("cut", ToxicDirection.UPSTREAM, 10, 0).setDelay(100);
+        proxy.toxics().slowClose("late", ToxicDirection.DOWNSTREAM, 100);
+        byte[] blob = Loopback.randomBytes(20_000, 4);
+        try (SocketChannel channel = connect()) {
+            assertEquals(7, Loopback.greeting(channel));
+            long started = System.nanoTime();
+            Loopback.writeFully(channel, blob);
+            assertArrayEquals(blob, Loopback.readExactly(channel, blob.length), "slices and pacing keep the bytes");
+            assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(150), "20 KB at 100 KB/s");
+        }
+        assertEquals(3, proxy.toxics().getAll().size());
+    }
+
+    @Test
+    void aDisabledProxyRefusesUntilEnabledAndResetClearsEverything() throws Exception {
+        proxy.toxics().latency("slow", ToxicDirection.UPSTREAM, 500);
+        int port = Integer.parseInt(proxy.getListen().substring(proxy.getListen().lastIndexOf(':') + 1));
+        proxy.disable();
+        assertFalse(client.getProxy("echo").isEnabled());
+        assertThrows(IOException.class, () -> SocketChannel.open(new InetSocketAddress("127.0.0.1", port)).close(),
+                "down: connection refused");
+        client.reset();
+        assertTrue(client.getProxy("echo").isEnabled());
+        assertEquals(0, client.getProxy("echo").toxics().getAll().size());
+        try (SocketChannel channel = connect()) {
+            assertEquals(7, Loopback.greeting(channel));
+        }
+    }
+}
