@@ -142,6 +142,11 @@ public final class RelayConnection {
         }
     }
 
+    /** Whether {@code direction}'s source is paused because its destination cannot take more. */
+    boolean isPaused(Direction direction) {
+        return paused[direction.ordinal()];
+    }
+
     /** Records that {@code direction}'s source stopped reading; true if it was reading until now. */
     boolean pause(Direction direction) {
         if (paused[direction.ordinal()]) {

@@ -4,7 +4,7 @@ import dev.relay.core.toxic.Toxic;
 import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.toxic.ToxicType;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -20,11 +20,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Applies a route's toxics to one direction of one connection. It sits before the {@link RelayHandler} on the
  * direction's source channel: chunks that a toxic delays wait in a queue, in order, and go on when due; the FIN
- * waits behind them. While the queue holds more than {@value #HIGH_WATER} bytes it withholds the source's reads
- * (it swallows {@code read()}), so a slow toxic bounds memory as a slow reader does. Everything runs on the
+ * waits behind them. Once the queue holds {@value #HIGH_WATER} bytes the source stops reading (auto-read off)
+ * until it is down to half, so a slow toxic bounds memory as a slow reader does. Everything runs on the
  * connection's event loop; every buffer is released or handed on, and timers end with the handler.
  */
-final class ToxicHandler extends ChannelDuplexHandler {
+final class ToxicHandler extends ChannelInboundHandlerAdapter {
 
     static final int HIGH_WATER = 64 * 1024;
     private static final int LOW_WATER = 32 * 1024;
@@ -104,6 +104,11 @@ final class ToxicHandler extends ChannelDuplexHandler {
         enqueueChunks(buf, active);
         if (limitReached) {
             queue.add(new Pending(CLOSE, lastDueNanos));
+        }
+        if (pendingBytes >= HIGH_WATER && !readHeld) {
+            // The queue is full enough: the source stops reading, as it would for a slow reader.
+            readHeld = true;
+            ctx.channel().config().setAutoRead(false);
         }
         scheduleDelivery();
     }
@@ -185,15 +190,6 @@ final class ToxicHandler extends ChannelDuplexHandler {
         // Otherwise the delivery fires it after the chunks it sends on.
     }
 
-    @Override
-    public void read(ChannelHandlerContext ctx) {
-        if (pendingBytes >= HIGH_WATER) {
-            readHeld = true; // the queue is full enough: the source waits, as it would for a slow reader
-            return;
-        }
-        ctx.read();
-    }
-
     private void scheduleDelivery() {
         if (delivery != null || queue.isEmpty()) {
             return;
@@ -227,7 +223,10 @@ final class ToxicHandler extends ChannelDuplexHandler {
         }
         if (readHeld && pendingBytes < LOW_WATER) {
             readHeld = false;
-            ctx.read();
+            if (!connection.isPaused(direction)) {
+                // Unless the relay itself is waiting for the destination to drain, the source reads again.
+                ctx.channel().config().setAutoRead(true);
+            }
         }
         scheduleDelivery();
     }
