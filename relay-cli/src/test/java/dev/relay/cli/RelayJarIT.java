@@ -196,6 +196,26 @@ class RelayJarIT {
     }
 
     @Test
+    void toxiproxyServesItsApiAndStopsCleanly() throws Exception {
+        Path log = Files.createTempFile("toxiproxy", ".log");
+        Process toxiproxy = start(log, "toxiproxy", "--listen", "127.0.0.1:0");
+        Pattern listening = Pattern.compile("toxiproxy API listening on 127\\.0\\.0\\.1:(\\d+)");
+        int[] port = new int[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Matcher m = listening.matcher(Files.readString(log));
+            return m.find() && (port[0] = Integer.parseInt(m.group(1))) > 0;
+        });
+        java.net.http.HttpResponse<String> version = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port[0] + "/version")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, version.statusCode());
+        assertFalse(version.body().isBlank());
+        toxiproxy.destroy();
+        assertTrue(toxiproxy.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, toxiproxy.exitValue(), Files.readString(log));
+    }
+
+    @Test
     void validateReportsEveryProblemWithItsPlace() throws Exception {
         Path config = Files.createTempFile("bad", ".yaml");
         Files.writeString(config, "routes:\n  - name: a\n    listen: 99999\n    upstreams: [nowhere]\n");

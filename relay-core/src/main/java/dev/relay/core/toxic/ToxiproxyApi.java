@@ -136,7 +136,7 @@ final class ToxiproxyApi {
             case "POST", "PATCH" -> {
                 JsonNode change = read(body);
                 if (change.has("listen")) {
-                    proxy.listen = change.get("listen").asText();
+                    proxy.listen = withPort(change.get("listen").asText());
                 }
                 if (change.has("upstream")) {
                     proxy.upstream = change.get("upstream").asText();
@@ -195,7 +195,7 @@ final class ToxiproxyApi {
         for (JsonNode item : list) {
             Proxy existing = proxies.get(item.path("name").asText());
             if (existing != null) {
-                existing.listen = item.path("listen").asText(existing.listen);
+                existing.listen = withPort(item.path("listen").asText(existing.listen));
                 existing.upstream = item.path("upstream").asText(existing.upstream);
                 existing.enabled = item.path("enabled").asBoolean(true);
                 apply();
@@ -217,7 +217,7 @@ final class ToxiproxyApi {
         if (proxies.containsKey(name)) {
             throw new ApiError(409, "proxy already exists");
         }
-        Proxy proxy = new Proxy(name, spec.path("listen").asText("127.0.0.1:0"), spec.get("upstream").asText());
+        Proxy proxy = new Proxy(name, withPort(spec.path("listen").asText("127.0.0.1:0")), spec.get("upstream").asText());
         proxy.enabled = spec.path("enabled").asBoolean(true);
         proxies.put(name, proxy);
         try {
@@ -228,6 +228,24 @@ final class ToxiproxyApi {
             throw e;
         }
         return proxy;
+    }
+
+    /**
+     * {@code listen}, with port 0 replaced by a port free now: each proxy keeps a port of its own across
+     * disable/enable, and two proxies asking for port 0 do not ask for the same address.
+     */
+    private static String withPort(String listen) {
+        Endpoint endpoint = Endpoint.parse(listen);
+        if (!(endpoint instanceof Endpoint.Inet inet) || inet.port() != 0) {
+            return listen;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(inet.isWildcard() ? "0.0.0.0" : inet.host(), 0));
+            String host = inet.isWildcard() ? "" : inet.host().contains(":") ? "[" + inet.host() + "]" : inet.host();
+            return host + ":" + probe.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new ApiError(400, "cannot find a free port on " + inet.host() + ": " + e.getMessage());
+        }
     }
 
     /** Makes the relay's routes the enabled proxies, then gives each route its proxy's toxics. */

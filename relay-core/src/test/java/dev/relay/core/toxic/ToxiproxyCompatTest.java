@@ -144,4 +144,28 @@ class ToxiproxyCompatTest {
             assertEquals(7, Loopback.greeting(channel));
         }
     }
+
+    @Test
+    void populateCreatesOrUpdatesProxiesInOneCallAndErrorsAreToxiproxys() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + ((InetSocketAddress) toxiproxy.apiAddress()).getPort();
+        String upstreamAddress = Loopback.endpoint(upstream.address()).toString();
+        java.net.http.HttpResponse<String> populated = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base + "/populate"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[{\"name\":\"echo\",\"listen\":\"127.0.0.1:0\","
+                        + "\"upstream\":\"" + upstreamAddress + "\"},{\"name\":\"second\",\"listen\":\"127.0.0.1:0\","
+                        + "\"upstream\":\"" + upstreamAddress + "\"}]")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, populated.statusCode(), populated.body());
+        assertTrue(populated.body().contains("\"second\""), populated.body());
+        assertEquals(2, client.getProxies().size());
+
+        java.net.http.HttpResponse<String> missing = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/proxies/nope")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, missing.statusCode());
+        assertEquals("{\"error\":\"proxy not found\",\"status\":404}", missing.body());
+        IOException duplicate = assertThrows(IOException.class,
+                () -> client.createProxy("echo", "127.0.0.1:0", upstreamAddress));
+        assertTrue(duplicate.getMessage().contains("409"), duplicate.getMessage());
+    }
 }
