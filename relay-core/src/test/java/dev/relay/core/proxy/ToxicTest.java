@@ -197,4 +197,19 @@ class ToxicTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void aToxicityOfZeroLeavesEveryConnectionAlone(TransportKind transport) throws Exception {
+        try (PlainServer upstream = echo(); TestRelay relay = relay(transport, upstream)) {
+            toxics(relay).add(new Toxic("never", ToxicType.TIMEOUT, Direction.UPSTREAM, 0.0, Map.of()));
+            for (int i = 0; i < 5; i++) {
+                try (SocketChannel client = Loopback.connect(relay.address())) {
+                    assertEquals(7, Loopback.greeting(client));
+                    Loopback.writeFully(client, new byte[] {9});
+                    assertArrayEquals(new byte[] {9}, Loopback.readExactly(client, 1), "the timeout never applies");
+                }
+            }
+        }
+    }
 }
