@@ -253,6 +253,13 @@ public final class RelayServer implements AutoCloseable {
         Map<Endpoint, Listener> bound = bindNewListeners(next, nextRoutes);
 
         // Nothing below can fail: commit.
+        // Certificates are read again on every reload (SIGHUP), so renewed files are served without a restart.
+        for (RouteConfig route : next.routes()) {
+            RouteContext running = nextRoutes.get(route.name());
+            if (!added.contains(route.name()) && !changed.contains(route.name()) && route.tls().enabled()) {
+                running.reloadTls(route);
+            }
+        }
         for (String name : changed) {
             RouteContext route = nextRoutes.get(name);
             RouteConfig before = route.state().config();

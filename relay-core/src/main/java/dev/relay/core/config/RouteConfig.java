@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param capture        write the route's traffic to a pcap file
  * @param proxyProtocol  accept a PROXY protocol header from trusted peers
  * @param sendProxy      send one to upstreams
+ * @param tls            terminate TLS on the route's listeners
  */
 public record RouteConfig(
         String name,
@@ -36,7 +37,8 @@ public record RouteConfig(
         boolean hexdump,
         CaptureConfig capture,
         ProxyProtocolConfig proxyProtocol,
-        SendProxy sendProxy) {
+        SendProxy sendProxy,
+        TlsConfig tls) {
 
     public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
     public static final int DEFAULT_CONNECT_RETRIES = 2;
@@ -63,6 +65,7 @@ public record RouteConfig(
                 "route " + name + ": health_check, timeouts, limits and acl are required (use the defaults)");
         Checks.range("connect_retries", connectRetries, 0, 100);
         Checks.require(capture != null, "route " + name + ": capture missing (use CaptureConfig.NONE)");
+        Checks.require(tls != null, "route " + name + ": tls missing (use TlsConfig.NONE)");
         Checks.require(proxyProtocol != null && sendProxy != null,
                 "route " + name + ": proxy_protocol and send_proxy are required (use ProxyProtocolConfig.OFF, SendProxy.NONE)");
     }
@@ -83,7 +86,7 @@ public record RouteConfig(
         b.upstreams.addAll(upstreams);
         return b.balance(balance).healthCheck(healthCheck).connectRetries(connectRetries).timeouts(timeouts)
                 .limits(limits).acl(acl).hexdump(hexdump).capture(capture).proxyProtocol(proxyProtocol)
-                .sendProxy(sendProxy);
+                .sendProxy(sendProxy).tls(tls);
     }
 
     /** Fills in the defaults; {@link #build()} validates. */
@@ -101,6 +104,7 @@ public record RouteConfig(
         private CaptureConfig capture = CaptureConfig.NONE;
         private ProxyProtocolConfig proxyProtocol = ProxyProtocolConfig.OFF;
         private SendProxy sendProxy = SendProxy.NONE;
+        private TlsConfig tls = TlsConfig.NONE;
 
         private Builder(String name) {
             this.name = name;
@@ -121,10 +125,11 @@ public record RouteConfig(
         public Builder capture(CaptureConfig value) { capture = value; return this; }
         public Builder proxyProtocol(ProxyProtocolConfig value) { proxyProtocol = value; return this; }
         public Builder sendProxy(SendProxy value) { sendProxy = value; return this; }
+        public Builder tls(TlsConfig value) { tls = value; return this; }
 
         public RouteConfig build() {
             return new RouteConfig(name, listen, upstreams, balance, healthCheck, connectRetries, timeouts, limits,
-                    acl, hexdump, capture, proxyProtocol, sendProxy);
+                    acl, hexdump, capture, proxyProtocol, sendProxy, tls);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.metrics.RouteMetrics;
 import dev.relay.core.transport.Transport;
+import dev.relay.core.tls.ServerTls;
 import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.upstream.Upstream;
 import dev.relay.core.upstream.UpstreamPool;
@@ -56,6 +57,7 @@ public final class RouteContext {
     private volatile boolean draining;
     private volatile PcapCapture capture;
     private final ToxicSet toxics = new ToxicSet();
+    private volatile ServerTls tls;
 
     public RouteContext(RouteConfig config, Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
                         ConnectionRegistry registry, AtomicLong connectionIds, RouteMetrics metrics,
@@ -69,6 +71,7 @@ public final class RouteContext {
         this.resolver = resolver;
         this.state = new State(config, UpstreamPool.create(config));
         this.capture = config.capture().configured() ? PcapCapture.open(config.capture()) : null;
+        this.tls = config.tls().enabled() ? ServerTls.load(name, config.tls()) : null;
         // Connections already relaying when the first toxic arrives get their toxic handlers too.
         toxics.onFirstToxic(() -> registry.connections().stream().filter(c -> c.route().equals(name))
                 .forEach(c -> c.client().eventLoop().execute(() -> c.installToxics(toxics))));
@@ -100,6 +103,7 @@ public final class RouteContext {
     /** Applies a changed config to new connections; open ones keep the state they started with. */
     public void update(RouteConfig config) {
         CaptureConfig before = state.config().capture();
+        reloadTls(config);
         state = new State(config, UpstreamPool.create(config, state.pool()));
         CaptureConfig after = config.capture();
         if (!after.equals(before)) {
@@ -119,6 +123,27 @@ public final class RouteContext {
     /** The route's toxics: empty, so the pipeline is the plain relay's, until a test or the API adds one. */
     public ToxicSet toxics() {
         return toxics;
+    }
+
+    /**
+     * Reads the route's certificates again (a reload does, so renewed files are served without a restart); new
+     * connections get them, open ones keep theirs. A file that cannot be read keeps the previous certificates.
+     */
+    public void reloadTls(RouteConfig config) {
+        if (!config.tls().enabled()) {
+            tls = null;
+            return;
+        }
+        try {
+            tls = ServerTls.load(name, config.tls());
+        } catch (RuntimeException e) {
+            log.error("route {}: {}; still serving the previous certificates", name, e.getMessage());
+        }
+    }
+
+    /** The route's TLS, or null when it relays plain TCP. */
+    public ServerTls tls() {
+        return tls;
     }
 
     /** The route's pcap capture, or null when its config has none. */

@@ -16,6 +16,7 @@ import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.RouteLimits;
 import dev.relay.core.config.RouteTimeouts;
 import dev.relay.core.config.SendProxy;
+import dev.relay.core.config.TlsConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.transport.TransportKind;
@@ -49,7 +50,8 @@ public final class ConfigFile {
             {"transport", "io_threads", "backlog", "reuse_port", "drain_timeout", "dns", "admin", "access_log",
                 "defaults", "routes"};
     private static final String[] ROUTE_KEYS = {"name", "listen", "upstreams", "balance", "health_check",
-            "connect_retries", "timeouts", "limits", "acl", "hexdump", "capture", "proxy_protocol", "send_proxy"};
+            "connect_retries", "timeouts", "limits", "acl", "hexdump", "capture", "proxy_protocol", "send_proxy",
+            "tls"};
     private static final String[] DEFAULTS_KEYS = {"balance", "health_check", "connect_retries", "timeouts",
             "limits", "acl", "hexdump"};
     /** Files larger than this are refused before parsing: a config is a few kilobytes. */
@@ -178,6 +180,26 @@ public final class ConfigFile {
             return build(c.node(), () -> new CaptureConfig(pcap, maxBytes, enabled), CaptureConfig.NONE);
         }
 
+        private TlsConfig tls(Section t) {
+            t.allowOnly("tls", "certificates");
+            List<TlsConfig.Certificate> certificates = new ArrayList<>();
+            for (Node item : t.list("certificates")) {
+                Section c = Section.of(item, "a certificate", "tls.certificates.", null, problems)
+                        .allowOnly("a certificate", "cert", "key");
+                Path cert = c.scalar("cert", null, Path::of);
+                Path key = c.scalar("key", null, Path::of);
+                if (cert == null || key == null) {
+                    problems.at(item, "tls.certificates: every entry needs cert and key");
+                } else {
+                    certificates.add(new TlsConfig.Certificate(cert, key));
+                }
+            }
+            if (t.node() != null && certificates.isEmpty() && t.value("certificates") == null) {
+                problems.at(t.node(), "tls: certificates missing (expected: a list of {cert, key})");
+            }
+            return new TlsConfig(certificates);
+        }
+
         private ProxyProtocolConfig proxyProtocol(Section p) {
             p.allowOnly("proxy_protocol", "accept", "trusted", "timeout");
             boolean accept = p.bool("accept", false);
@@ -243,12 +265,13 @@ public final class ConfigFile {
             CaptureConfig capture = capture(route.section("capture"));
             ProxyProtocolConfig proxyProtocol = proxyProtocol(route.section("proxy_protocol"));
             SendProxy sendProxy = route.scalar("send_proxy", SendProxy.NONE, SendProxy::parse);
+            TlsConfig tls = tls(route.section("tls"));
             String routeName = name;
             if (problems.count() > problemsBefore) {
                 return null; // its own checks would only repeat what was found, in vaguer words
             }
             return build(route.node(), () -> new RouteConfig(routeName, listen, upstreams, balance, health, retries,
-                    timeouts, limits, acl, hexdump, capture, proxyProtocol, sendProxy));
+                    timeouts, limits, acl, hexdump, capture, proxyProtocol, sendProxy, tls));
         }
 
         private List<Endpoint> endpoints(Section section, String key) {

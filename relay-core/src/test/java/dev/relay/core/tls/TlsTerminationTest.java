@@ -1,0 +1,134 @@
+package dev.relay.core.tls;
+
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.TlsConfig;
+import dev.relay.core.testing.Loopback;
+import dev.relay.core.testing.PlainServer;
+import dev.relay.core.testing.TestRelay;
+import dev.relay.core.transport.TransportKind;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * TLS termination with certificates made by openssl at test time (never committed): the certificate is chosen by
+ * SNI, the JDK's client and openssl s_client both get through, TLS 1.2 and 1.3.
+ */
+class TlsTerminationTest {
+
+    private static final Path OPENSSL = Path.of("/usr/bin/openssl");
+
+    @TempDir
+    Path dir;
+
+    /** A self-signed EC certificate for {@code name}; returns {cert, key}. */
+    private Path[] certificate(String name) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(OPENSSL), "openssl is not installed");
+        Path cert = dir.resolve(name + ".crt");
+        Path key = dir.resolve(name + ".key");
+        Process openssl = new ProcessBuilder(OPENSSL.toString(), "req", "-x509", "-newkey", "ec",
+                "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=" + name,
+                "-addext", "subjectAltName=DNS:" + name, "-keyout", key.toString(), "-out", cert.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        assertTrue(openssl.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, openssl.exitValue(), Files.readString(dir.resolve("openssl.log")));
+        return new Path[] {cert, key};
+    }
+
+    private TestRelay relay(TransportKind transport, PlainServer upstream, Path[] first, Path[] second) {
+        return TestRelay.start(transport, RouteConfig.builder("secure").listen(Endpoint.parse("127.0.0.1:0"))
+                .upstream(Loopback.endpoint(upstream.address()))
+                .tls(new TlsConfig(List.of(new TlsConfig.Certificate(first[0], first[1]),
+                        new TlsConfig.Certificate(second[0], second[1]))))
+                .build());
+    }
+
+    private static SSLContext trusting(Path... certs) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        for (Path cert : certs) {
+            try (InputStream in = Files.newInputStream(cert)) {
+                trust.setCertificateEntry(cert.getFileName().toString(),
+                        CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void theJdkClientGetsTheCertificateItsNameAsksForAndItsBytesGoThrough(TransportKind transport) throws Exception {
+        Path[] a = certificate("a.relay.test");
+        Path[] b = certificate("b.relay.test");
+        try (PlainServer upstream = Loopback.identityServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 7);
+             TestRelay relay = relay(transport, upstream, a, b)) {
+            for (String name : List.of("a.relay.test", "b.relay.test")) {
+                InetSocketAddress address = (InetSocketAddress) relay.address();
+                try (SSLSocket socket = (SSLSocket) trusting(a[0], b[0]).getSocketFactory()
+                        .createSocket("127.0.0.1", address.getPort())) {
+                    SSLParameters parameters = socket.getSSLParameters();
+                    parameters.setServerNames(List.of(new SNIHostName(name)));
+                    socket.setSSLParameters(parameters);
+                    socket.startHandshake();
+                    X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+                    assertEquals("CN=" + name, served.getSubjectX500Principal().getName());
+                    InputStream in = socket.getInputStream();
+                    OutputStream out = socket.getOutputStream();
+                    assertEquals(7, in.read(), "the upstream's greeting, decrypted and re-encrypted by relay");
+                    out.write("hello".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    assertEquals("hello", new String(in.readNBytes(5), StandardCharsets.US_ASCII));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-tls1_2", "-tls1_3"})
+    void opensslSClientConnectsWithTls12And13(String version) throws Exception {
+        Path[] a = certificate("a.relay.test");
+        Path[] b = certificate("b.relay.test");
+        try (PlainServer upstream = Loopback.identityServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 7);
+             TestRelay relay = relay(TransportKind.NIO, upstream, a, b)) {
+            int port = ((InetSocketAddress) relay.address()).getPort();
+            Path out = dir.resolve("s_client.out");
+            Process client = new ProcessBuilder(OPENSSL.toString(), "s_client", "-connect", "127.0.0.1:" + port,
+                    "-servername", "b.relay.test", version, "-brief")
+                    .redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            assertTrue(client.waitFor(30, TimeUnit.SECONDS));
+            String report = Files.readString(out);
+            assertTrue(report.contains("Protocol version: " + (version.equals("-tls1_2") ? "TLSv1.2" : "TLSv1.3")),
+                    report);
+            assertTrue(report.contains("CN = b.relay.test"), "the SNI-chosen certificate: " + report);
+        }
+    }
+}
