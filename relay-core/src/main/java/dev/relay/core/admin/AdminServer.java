@@ -49,6 +49,7 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(RelayServer relay, AdminConfig config, Transport transport,
                                     EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
         BearerToken token = config.tokenFile() == null ? null : BearerToken.fromFile(config.tokenFile());
+        relay.metrics().exportJvm();
         byte[] statusPage = statusPage();
         ExecutorService worker = Executors.newSingleThreadExecutor(new DefaultThreadFactory("relay-admin-work", true));
         ServerBootstrap bootstrap = new ServerBootstrap()

@@ -32,6 +32,7 @@ public final class RelayMetrics {
     private final Histogram duration;
     private final LongAdder reloadsOk = new LongAdder();
     private final LongAdder reloadsFailed = new LongAdder();
+    private boolean jvmExported;
 
     public RelayMetrics(String version) {
         connectTime = Histogram.builder()
@@ -60,7 +61,17 @@ public final class RelayMetrics {
         Info build = Info.builder().name("relay_build_info").help("The running relay's version.")
                 .labelNames("version").register(registry);
         build.addLabelValues(version);
-        JvmMetrics.builder().register(registry);
+    }
+
+    /**
+     * Adds the JVM's own metrics (process start time, memory, GC, threads). Called when the admin listener starts,
+     * not before: reading the JVM's management beans costs start time a relay without metrics need not pay.
+     */
+    public synchronized void exportJvm() {
+        if (!jvmExported) {
+            JvmMetrics.builder().register(registry);
+            jvmExported = true;
+        }
     }
 
     /** The registry, for the server to add the metrics it reads from its routes. */
