@@ -256,7 +256,8 @@ public final class RelayServer implements AutoCloseable {
         // Certificates are read again on every reload (SIGHUP), so renewed files are served without a restart.
         for (RouteConfig route : next.routes()) {
             RouteContext running = nextRoutes.get(route.name());
-            if (!added.contains(route.name()) && !changed.contains(route.name()) && route.tls().enabled()) {
+            if (!added.contains(route.name()) && !changed.contains(route.name())
+                    && (route.tls().enabled() || route.upstreamTls().enabled())) {
                 running.reloadTls(route);
             }
         }

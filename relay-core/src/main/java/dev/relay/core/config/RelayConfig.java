@@ -70,7 +70,8 @@ public record RelayConfig(
         RouteConfig route = new RouteConfig(DEFAULT_ROUTE_NAME, List.of(listen), List.of(UpstreamConfig.of(target)),
                 RouteConfig.DEFAULT_BALANCE, HealthCheckConfig.OFF, RouteConfig.DEFAULT_CONNECT_RETRIES,
                 new RouteTimeouts(connectTimeout, idleTimeout, Duration.ZERO), RouteLimits.NONE, Acl.OPEN, hexdump,
-                CaptureConfig.NONE, ProxyProtocolConfig.OFF, SendProxy.NONE, TlsConfig.NONE);
+                CaptureConfig.NONE, ProxyProtocolConfig.OFF, SendProxy.NONE, TlsConfig.NONE,
+                UpstreamTlsConfig.OFF);
         return new ServerConfig(transport, ioThreads, backlog, false, drainTimeout, DnsConfig.DEFAULT, AdminConfig.OFF,
                 AccessLogConfig.OFF, List.of(route));
     }

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param proxyProtocol  accept a PROXY protocol header from trusted peers
  * @param sendProxy      send one to upstreams
  * @param tls            terminate TLS on the route's listeners
+ * @param upstreamTls    originate TLS to the upstreams
  */
 public record RouteConfig(
         String name,
@@ -38,7 +39,8 @@ public record RouteConfig(
         CaptureConfig capture,
         ProxyProtocolConfig proxyProtocol,
         SendProxy sendProxy,
-        TlsConfig tls) {
+        TlsConfig tls,
+        UpstreamTlsConfig upstreamTls) {
 
     public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
     public static final int DEFAULT_CONNECT_RETRIES = 2;
@@ -66,6 +68,7 @@ public record RouteConfig(
         Checks.range("connect_retries", connectRetries, 0, 100);
         Checks.require(capture != null, "route " + name + ": capture missing (use CaptureConfig.NONE)");
         Checks.require(tls != null, "route " + name + ": tls missing (use TlsConfig.NONE)");
+        Checks.require(upstreamTls != null, "route " + name + ": upstream_tls missing (use UpstreamTlsConfig.OFF)");
         Checks.require(proxyProtocol != null && sendProxy != null,
                 "route " + name + ": proxy_protocol and send_proxy are required (use ProxyProtocolConfig.OFF, SendProxy.NONE)");
     }
@@ -86,7 +89,7 @@ public record RouteConfig(
         b.upstreams.addAll(upstreams);
         return b.balance(balance).healthCheck(healthCheck).connectRetries(connectRetries).timeouts(timeouts)
                 .limits(limits).acl(acl).hexdump(hexdump).capture(capture).proxyProtocol(proxyProtocol)
-                .sendProxy(sendProxy).tls(tls);
+                .sendProxy(sendProxy).tls(tls).upstreamTls(upstreamTls);
     }
 
     /** Fills in the defaults; {@link #build()} validates. */
@@ -105,6 +108,7 @@ public record RouteConfig(
         private ProxyProtocolConfig proxyProtocol = ProxyProtocolConfig.OFF;
         private SendProxy sendProxy = SendProxy.NONE;
         private TlsConfig tls = TlsConfig.NONE;
+        private UpstreamTlsConfig upstreamTls = UpstreamTlsConfig.OFF;
 
         private Builder(String name) {
             this.name = name;
@@ -126,10 +130,11 @@ public record RouteConfig(
         public Builder proxyProtocol(ProxyProtocolConfig value) { proxyProtocol = value; return this; }
         public Builder sendProxy(SendProxy value) { sendProxy = value; return this; }
         public Builder tls(TlsConfig value) { tls = value; return this; }
+        public Builder upstreamTls(UpstreamTlsConfig value) { upstreamTls = value; return this; }
 
         public RouteConfig build() {
             return new RouteConfig(name, listen, upstreams, balance, healthCheck, connectRetries, timeouts, limits,
-                    acl, hexdump, capture, proxyProtocol, sendProxy, tls);
+                    acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.relay.core.proxy;
 import dev.relay.core.capture.PcapCapture;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.SendProxy;
+import dev.relay.core.tls.ClientTls;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.upstream.Upstream;
 import io.netty.buffer.ByteBuf;
@@ -98,8 +99,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        if (state.config().sendProxy() != SendProxy.NONE) {
-                            channel.pipeline().addLast(PipelineNames.PROXY_ENCODER, HAProxyMessageEncoder.INSTANCE);
+                        // Wire order: the PROXY header first, then TLS, then the relayed bytes.
+                        SendProxy sendProxy = state.config().sendProxy();
+                        if (sendProxy != SendProxy.NONE) {
+                            channel.pipeline().addLast(PipelineNames.PROXY_ENCODER, HAProxyMessageEncoder.INSTANCE)
+                                    .addLast(PipelineNames.PROXY_WRITER, new OutgoingProxyHeaderWriter(
+                                            OutgoingProxyHeader.of(sendProxy, ClientAddress.of(client),
+                                                    ClientAddress.destinationOf(client))));
+                        }
+                        ClientTls tls = route.upstreamTls();
+                        if (tls != null) {
+                            channel.pipeline().addLast(PipelineNames.UPSTREAM_TLS,
+                                    tls.newHandler(channel.alloc(), upstream.address()));
                         }
                         channel.pipeline().addLast(PipelineNames.RELAY,
                                 new RelayHandler(client, Direction.DOWNSTREAM, conn));
@@ -134,14 +145,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         connection.upstreamConnected();
-        SendProxy sendProxy = state.config().sendProxy();
-        if (sendProxy != SendProxy.NONE) {
-            // First on the wire, before any relayed byte; the encoder's work is done once it is written.
-            Channel outbound = connect.channel();
-            outbound.writeAndFlush(OutgoingProxyHeader.of(sendProxy, ClientAddress.of(ctx.channel()),
-                    ClientAddress.destinationOf(ctx.channel())));
-            outbound.pipeline().remove(PipelineNames.PROXY_ENCODER);
-        }
         ctx.pipeline().addAfter(ctx.name(), PipelineNames.RELAY,
                 new RelayHandler(connect.channel(), Direction.UPSTREAM, connection));
         if (!route.toxics().isEmpty()) {

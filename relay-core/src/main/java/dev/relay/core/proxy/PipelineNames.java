@@ -5,10 +5,12 @@ public final class PipelineNames {
     public static final String CAPTURE = "relay-capture";
     public static final String TLS = "relay-tls";
     public static final String TLS_GATE = "relay-tls-gate";
+    public static final String UPSTREAM_TLS = "relay-upstream-tls";
     public static final String IDLE = "relay-idle";
     public static final String PROXY_DECODER = "relay-proxy-decoder";
     public static final String PROXY_HEADER = "relay-proxy-header";
     public static final String PROXY_ENCODER = "relay-proxy-encoder";
+    public static final String PROXY_WRITER = "relay-proxy-writer";
     public static final String HEXDUMP = "relay-hexdump";
     public static final String FRONTEND = "relay-frontend";
     public static final String RELAY = "relay-relay";

@@ -8,6 +8,7 @@ import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.metrics.RouteMetrics;
 import dev.relay.core.transport.Transport;
+import dev.relay.core.tls.ClientTls;
 import dev.relay.core.tls.ServerTls;
 import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.upstream.Upstream;
@@ -58,6 +59,7 @@ public final class RouteContext {
     private volatile PcapCapture capture;
     private final ToxicSet toxics = new ToxicSet();
     private volatile ServerTls tls;
+    private volatile ClientTls upstreamTls;
 
     public RouteContext(RouteConfig config, Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
                         ConnectionRegistry registry, AtomicLong connectionIds, RouteMetrics metrics,
@@ -72,6 +74,7 @@ public final class RouteContext {
         this.state = new State(config, UpstreamPool.create(config));
         this.capture = config.capture().configured() ? PcapCapture.open(config.capture()) : null;
         this.tls = config.tls().enabled() ? ServerTls.load(name, config.tls()) : null;
+        this.upstreamTls = config.upstreamTls().enabled() ? ClientTls.load(name, config.upstreamTls()) : null;
         // Connections already relaying when the first toxic arrives get their toxic handlers too.
         toxics.onFirstToxic(() -> registry.connections().stream().filter(c -> c.route().equals(name))
                 .forEach(c -> c.client().eventLoop().execute(() -> c.installToxics(toxics))));
@@ -130,15 +133,17 @@ public final class RouteContext {
      * connections get them, open ones keep theirs. A file that cannot be read keeps the previous certificates.
      */
     public void reloadTls(RouteConfig config) {
-        if (!config.tls().enabled()) {
-            tls = null;
-            return;
-        }
         try {
-            tls = ServerTls.load(name, config.tls());
+            tls = config.tls().enabled() ? ServerTls.load(name, config.tls()) : null;
+            upstreamTls = config.upstreamTls().enabled() ? ClientTls.load(name, config.upstreamTls()) : null;
         } catch (RuntimeException e) {
-            log.error("route {}: {}; still serving the previous certificates", name, e.getMessage());
+            log.error("route {}: {}; still using the previous certificates", name, e.getMessage());
         }
+    }
+
+    /** The route's TLS to its upstreams, or null when it connects in plain TCP. */
+    public ClientTls upstreamTls() {
+        return upstreamTls;
     }
 
     /** The route's TLS, or null when it relays plain TCP. */

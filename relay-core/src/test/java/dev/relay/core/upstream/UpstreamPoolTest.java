@@ -44,7 +44,7 @@ class UpstreamPoolTest {
 
     private static UpstreamPool pool(Balance balance, UpstreamConfig... upstreams) {
         return UpstreamPool.create(new RouteConfig("t", List.of(Endpoint.parse("127.0.0.1:0")), List.of(upstreams),
-                balance, EJECT_AT_ONCE, 2, RouteTimeouts.DEFAULT, RouteLimits.NONE, Acl.OPEN, false, CaptureConfig.NONE, ProxyProtocolConfig.OFF, SendProxy.NONE, dev.relay.core.config.TlsConfig.NONE));
+                balance, EJECT_AT_ONCE, 2, RouteTimeouts.DEFAULT, RouteLimits.NONE, Acl.OPEN, false, CaptureConfig.NONE, ProxyProtocolConfig.OFF, SendProxy.NONE, dev.relay.core.config.TlsConfig.NONE, dev.relay.core.config.UpstreamTlsConfig.OFF));
     }
 
     private static InetAddress address(String text) {
@@ -175,7 +175,7 @@ class UpstreamPoolTest {
         before.members().get(1).connectFailed(EJECT_AT_ONCE, new java.net.ConnectException("Connection refused"));
         UpstreamPool after = UpstreamPool.create(new RouteConfig("t", List.of(Endpoint.parse("127.0.0.1:0")),
                 List.of(upstream(2, 4, false), upstream(3, 1, false)), Balance.LEAST_CONNECTIONS, EJECT_AT_ONCE, 2,
-                RouteTimeouts.DEFAULT, RouteLimits.NONE, Acl.OPEN, false, CaptureConfig.NONE, ProxyProtocolConfig.OFF, SendProxy.NONE, dev.relay.core.config.TlsConfig.NONE), before);
+                RouteTimeouts.DEFAULT, RouteLimits.NONE, Acl.OPEN, false, CaptureConfig.NONE, ProxyProtocolConfig.OFF, SendProxy.NONE, dev.relay.core.config.TlsConfig.NONE, dev.relay.core.config.UpstreamTlsConfig.OFF), before);
         assertSame(before.members().get(1), after.members().get(0), "kept, with its ejection");
         assertEquals(4, after.members().get(0).weight(), "with its new weight");
         assertTrue(!after.members().get(0).healthy());

@@ -17,6 +17,7 @@ import dev.relay.core.config.RouteLimits;
 import dev.relay.core.config.RouteTimeouts;
 import dev.relay.core.config.SendProxy;
 import dev.relay.core.config.TlsConfig;
+import dev.relay.core.config.UpstreamTlsConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.transport.TransportKind;
@@ -51,7 +52,7 @@ public final class ConfigFile {
                 "defaults", "routes"};
     private static final String[] ROUTE_KEYS = {"name", "listen", "upstreams", "balance", "health_check",
             "connect_retries", "timeouts", "limits", "acl", "hexdump", "capture", "proxy_protocol", "send_proxy",
-            "tls"};
+            "tls", "upstream_tls"};
     private static final String[] DEFAULTS_KEYS = {"balance", "health_check", "connect_retries", "timeouts",
             "limits", "acl", "hexdump"};
     /** Files larger than this are refused before parsing: a config is a few kilobytes. */
@@ -180,6 +181,22 @@ public final class ConfigFile {
             return build(c.node(), () -> new CaptureConfig(pcap, maxBytes, enabled), CaptureConfig.NONE);
         }
 
+        private UpstreamTlsConfig upstreamTls(Section t) {
+            t.allowOnly("upstream_tls", "enabled", "ca_file", "server_name", "client_cert", "client_key",
+                    "insecure_skip_verify");
+            if (t.node() == null) {
+                return UpstreamTlsConfig.OFF;
+            }
+            boolean enabled = t.bool("enabled", true);
+            Path ca = t.scalar("ca_file", null, Path::of);
+            String serverName = t.string("server_name", null);
+            Path cert = t.scalar("client_cert", null, Path::of);
+            Path key = t.scalar("client_key", null, Path::of);
+            boolean insecure = t.bool("insecure_skip_verify", false);
+            return build(t.node(), () -> new UpstreamTlsConfig(enabled, ca, serverName, cert, key, insecure),
+                    UpstreamTlsConfig.OFF);
+        }
+
         private TlsConfig tls(Section t) {
             t.allowOnly("tls", "certificates");
             List<TlsConfig.Certificate> certificates = new ArrayList<>();
@@ -266,12 +283,13 @@ public final class ConfigFile {
             ProxyProtocolConfig proxyProtocol = proxyProtocol(route.section("proxy_protocol"));
             SendProxy sendProxy = route.scalar("send_proxy", SendProxy.NONE, SendProxy::parse);
             TlsConfig tls = tls(route.section("tls"));
+            UpstreamTlsConfig upstreamTls = upstreamTls(route.section("upstream_tls"));
             String routeName = name;
             if (problems.count() > problemsBefore) {
                 return null; // its own checks would only repeat what was found, in vaguer words
             }
             return build(route.node(), () -> new RouteConfig(routeName, listen, upstreams, balance, health, retries,
-                    timeouts, limits, acl, hexdump, capture, proxyProtocol, sendProxy, tls));
+                    timeouts, limits, acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls));
         }
 
         private List<Endpoint> endpoints(Section section, String key) {
