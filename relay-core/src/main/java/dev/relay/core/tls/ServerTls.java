@@ -38,8 +38,19 @@ public final class ServerTls {
         this.byName = byName;
     }
 
-    /** The provider relay uses: OpenSSL when its native library loads here. */
+    /** Set to {@code jdk} or {@code openssl} to choose the provider instead of letting relay pick (benchmarks). */
+    public static final String PROVIDER_PROPERTY = "relay.tls.provider";
+
+    /** The provider relay uses: OpenSSL when its native library loads here, unless the property says otherwise. */
     public static SslProvider provider() {
+        String wanted = System.getProperty(PROVIDER_PROPERTY, "");
+        if (wanted.equals("jdk")) {
+            return SslProvider.JDK;
+        }
+        if (wanted.equals("openssl") && !OpenSsl.isAvailable()) {
+            throw new ConfigException("tls: OpenSSL was asked for but does not load here: "
+                    + OpenSsl.unavailabilityCause().getMessage());
+        }
         return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
