@@ -9,9 +9,9 @@ import dev.relay.core.config.UpstreamTlsConfig;
 import dev.relay.core.proxy.ConnectionSummary;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
+import dev.relay.core.testing.TestCertificates;
 import dev.relay.core.testing.TestRelay;
 import dev.relay.core.transport.TransportKind;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,11 +20,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,21 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TlsOriginationTest {
 
-    private static final Path OPENSSL = Path.of("/usr/bin/openssl");
 
     @TempDir
     Path dir;
 
     private Path[] certificate(String name) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(OPENSSL), "openssl is not installed");
-        Path cert = dir.resolve(name + ".crt");
-        Path key = dir.resolve(name + ".key");
-        Process openssl = new ProcessBuilder(OPENSSL.toString(), "req", "-x509", "-newkey", "ec",
-                "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=" + name,
-                "-addext", "subjectAltName=DNS:" + name, "-keyout", key.toString(), "-out", cert.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        assertTrue(openssl.waitFor(30, TimeUnit.SECONDS));
-        return new Path[] {cert, key};
+        return TestCertificates.make(dir, name);
     }
 
     /** Relay with a terminating route (on a free port, found first) and an originating route in front of it. */

@@ -5,9 +5,9 @@ import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.TlsConfig;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
+import dev.relay.core.testing.TestCertificates;
 import dev.relay.core.testing.TestRelay;
 import dev.relay.core.transport.TransportKind;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,18 +45,8 @@ class TlsTerminationTest {
     @TempDir
     Path dir;
 
-    /** A self-signed EC certificate for {@code name}; returns {cert, key}. */
     private Path[] certificate(String name) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(OPENSSL), "openssl is not installed");
-        Path cert = dir.resolve(name + ".crt");
-        Path key = dir.resolve(name + ".key");
-        Process openssl = new ProcessBuilder(OPENSSL.toString(), "req", "-x509", "-newkey", "ec",
-                "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=" + name,
-                "-addext", "subjectAltName=DNS:" + name, "-keyout", key.toString(), "-out", cert.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        assertTrue(openssl.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, openssl.exitValue(), Files.readString(dir.resolve("openssl.log")));
-        return new Path[] {cert, key};
+        return TestCertificates.make(dir, name);
     }
 
     private TestRelay relay(TransportKind transport, PlainServer upstream, Path[] first, Path[] second) {
