@@ -1,6 +1,5 @@
 package dev.relay.core;
 
-import dev.relay.core.config.Endpoint;
 import dev.relay.core.proxy.RouteContext;
 import io.netty.channel.Channel;
 
@@ -13,17 +12,11 @@ import java.util.List;
  */
 final class Listener {
 
-    private final Endpoint endpoint;
     private volatile RouteContext route;
     private List<Channel> channels = List.of();
 
-    Listener(Endpoint endpoint, RouteContext route) {
-        this.endpoint = endpoint;
+    Listener(RouteContext route) {
         this.route = route;
-    }
-
-    Endpoint endpoint() {
-        return endpoint;
     }
 
     RouteContext route() {

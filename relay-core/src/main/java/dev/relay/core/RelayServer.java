@@ -311,7 +311,7 @@ public final class RelayServer implements AutoCloseable {
                 if (listeners.containsKey(endpoint)) {
                     continue;
                 }
-                Listener listener = new Listener(endpoint, nextRoutes.get(route.name()));
+                Listener listener = new Listener(nextRoutes.get(route.name()));
                 try {
                     listener.bound(binder.bind(endpoint, listener::route, next));
                 } catch (RuntimeException e) {

@@ -72,10 +72,6 @@ final class BoundedPcapStream extends OutputStream {
         return written;
     }
 
-    synchronized boolean full() {
-        return full;
-    }
-
     @Override
     public synchronized void flush() throws IOException {
         file.flush();

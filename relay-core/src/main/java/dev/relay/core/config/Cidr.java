@@ -90,8 +90,4 @@ public record Cidr(byte[] network, int prefix) {
         }
     }
 
-    /** True for an IPv4 network. */
-    public boolean isIpv4() {
-        return network.length == 4;
-    }
 }

@@ -40,18 +40,16 @@ public record RelayConfig(
     public static final String DEFAULT_ROUTE_NAME = "default";
 
     public RelayConfig {
-        require(listen != null, "listen: missing (expected: an address)");
-        require(target != null, "target: missing (expected: an address)");
-        require(transport != null, "transport: missing");
-        require(connectTimeout != null && !connectTimeout.isNegative() && !connectTimeout.isZero()
-                && connectTimeout.toMillis() <= Integer.MAX_VALUE,
-                "connectTimeout: " + show(connectTimeout) + " (expected: > 0)");
-        require(idleTimeout != null && !idleTimeout.isNegative(), "idleTimeout: " + show(idleTimeout) + " (expected: >= 0)");
-        require(drainTimeout != null && !drainTimeout.isNegative(), "drainTimeout: " + show(drainTimeout) + " (expected: >= 0)");
-        require(backlog >= 1 && backlog <= 65535, "backlog: " + backlog + " (expected: 1-65535)");
-        require(ioThreads >= 0 && ioThreads <= 1024, "ioThreads: " + ioThreads + " (expected: 0-1024, 0 = one per core)");
+        Checks.require(listen != null, "listen: missing (expected: an address)");
+        Checks.require(target != null, "target: missing (expected: an address)");
+        Checks.require(transport != null, "transport: missing");
+        Checks.duration("connectTimeout", connectTimeout, false);
+        Checks.duration("idleTimeout", idleTimeout, true);
+        Checks.duration("drainTimeout", drainTimeout, true);
+        Checks.range("backlog", backlog, 1, 65535);
+        Checks.require(ioThreads >= 0 && ioThreads <= 1024, "ioThreads: " + ioThreads + " (expected: 0-1024, 0 = one per core)");
         if (target instanceof Endpoint.Inet inet) {
-            require(!inet.isWildcard() && inet.port() != 0,
+            Checks.require(!inet.isWildcard() && inet.port() != 0,
                     "target: " + target + " (expected: a host and a port other than 0)");
         }
     }
@@ -85,16 +83,6 @@ public record RelayConfig(
                 .hexdump(hexdump)
                 .backlog(backlog)
                 .ioThreads(ioThreads);
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new ConfigException(message);
-        }
-    }
-
-    private static String show(Duration d) {
-        return d == null ? "missing" : d.isNegative() ? "-" + Durations.format(d.negated()) : Durations.format(d);
     }
 
     /** Fills in the defaults; {@link #build()} validates. */

@@ -26,8 +26,4 @@ final class ClientCounts {
     void release(InetAddress client) {
         open.computeIfPresent(client, (address, count) -> count <= 1 ? null : count - 1);
     }
-
-    int size() {
-        return open.size();
-    }
 }

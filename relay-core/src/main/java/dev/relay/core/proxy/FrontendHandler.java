@@ -17,7 +17,6 @@ import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
-import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Queue;
@@ -81,7 +80,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void dial(ChannelHandlerContext ctx) {
         Channel client = ctx.channel();
-        Upstream upstream = state.pool().choose(clientAddress(client), tried);
+        Upstream upstream = state.pool().choose(ClientAddress.ip(client), tried);
         if (upstream == null) {
             if (lastFailure == null) {
                 connection.noUpstream();
@@ -172,10 +171,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 && connectDeadlineNanos - System.nanoTime() > 0
                 && ctx.channel().isActive()
                 && !connection.isClosing();
-    }
-
-    private static InetAddress clientAddress(Channel client) {
-        return ClientAddress.ip(client);
     }
 
     @Override

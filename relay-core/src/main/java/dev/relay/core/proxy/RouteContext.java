@@ -22,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -213,7 +212,7 @@ public final class RouteContext {
      * otherwise resets it at once, counts and logs why, and returns false.
      */
     boolean admit(Channel client, State current) {
-        InetAddress address = clientAddress(client);
+        InetAddress address = ClientAddress.ip(client);
         RouteConfig config = current.config();
         if (draining) {
             reject(client, RelayCounter.CONNECTIONS_REJECTED_DRAINING, "route draining");
@@ -258,9 +257,6 @@ public final class RouteContext {
         client.close();
     }
 
-    private static InetAddress clientAddress(Channel client) {
-        return ClientAddress.ip(client);
-    }
 
     RelayConnection open(Channel client) {
         long id = connectionIds.incrementAndGet();

@@ -62,10 +62,6 @@ public final class ToxicSet {
         toxics = List.of();
     }
 
-    public Toxic get(String name) {
-        return toxics.get(indexOf(name));
-    }
-
     private int indexOf(String name) {
         List<Toxic> current = toxics;
         for (int i = 0; i < current.size(); i++) {

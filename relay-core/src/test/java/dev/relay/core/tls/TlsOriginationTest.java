@@ -26,7 +26,6 @@ import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * TLS to upstreams, against relay's own TLS termination: a plain client, a route that originates TLS, a route

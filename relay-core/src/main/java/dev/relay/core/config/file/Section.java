@@ -76,10 +76,6 @@ final class Section {
         return this;
     }
 
-    boolean has(String key) {
-        return entries.containsKey(key) || (fallback != null && fallback.has(key));
-    }
-
     /** The value node of {@code key} here, else in the fallback, else null; {@code key:} or {@code key: null} is absent. */
     Node value(String key) {
         NodeTuple entry = entries.get(key);
@@ -172,7 +168,4 @@ final class Section {
         return values;
     }
 
-    Problems problems() {
-        return problems;
-    }
 }
