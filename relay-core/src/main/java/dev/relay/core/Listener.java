@@ -1,30 +1,30 @@
 package dev.relay.core;
 
-import dev.relay.core.proxy.RouteContext;
+import dev.relay.core.proxy.ListenerRoutes;
 import io.netty.channel.Channel;
 
 import java.net.SocketAddress;
 import java.util.List;
 
 /**
- * One bound listen address and the route it currently feeds. A reload may hand the address to another route
- * without closing the socket, so no client is refused while a route moves.
+ * One bound listen address and the routes it currently feeds (one, or several by server name). A reload may hand
+ * the address to other routes without closing the socket, so no client is refused while a route moves.
  */
 final class Listener {
 
-    private volatile RouteContext route;
+    private volatile ListenerRoutes routes;
     private List<Channel> channels = List.of();
 
-    Listener(RouteContext route) {
-        this.route = route;
+    Listener(ListenerRoutes routes) {
+        this.routes = routes;
     }
 
-    RouteContext route() {
-        return route;
+    ListenerRoutes routes() {
+        return routes;
     }
 
-    void route(RouteContext value) {
-        route = value;
+    void routes(ListenerRoutes value) {
+        routes = value;
     }
 
     /** The bound sockets: one, or one per event loop with SO_REUSEPORT. */

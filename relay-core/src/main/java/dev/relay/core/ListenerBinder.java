@@ -3,7 +3,7 @@ package dev.relay.core;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.proxy.RelayChannelInitializer;
-import dev.relay.core.proxy.RouteContext;
+import dev.relay.core.proxy.ListenerRoutes;
 import dev.relay.core.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -36,14 +36,14 @@ final class ListenerBinder {
      * Binds {@code endpoint}: once, accepting on the accept thread; or with {@code reuse_port} on TCP, once per
      * event loop, each socket accepting on its own loop, so the kernel spreads new connections over all of them.
      */
-    List<Channel> bind(Endpoint endpoint, Supplier<RouteContext> route, ServerConfig settings) {
+    List<Channel> bind(Endpoint endpoint, Supplier<ListenerRoutes> routes, ServerConfig settings) {
         boolean spread = settings.reusePort() && endpoint instanceof Endpoint.Inet;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(spread ? ioGroup : acceptGroup, ioGroup)
                 .channel(transport.serverChannelFor(endpoint))
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new RelayChannelInitializer(route));
+                .childHandler(new RelayChannelInitializer(routes));
         if (endpoint instanceof Endpoint.Inet) {
             // Half-close only on TCP; see RouteContext for why Unix sockets end at their first FIN.
             bootstrap.option(ChannelOption.SO_REUSEADDR, true)

@@ -15,6 +15,8 @@ import dev.relay.core.proxy.Addresses;
 import dev.relay.core.proxy.CloseReason;
 import dev.relay.core.proxy.ConnectionRegistry;
 import dev.relay.core.proxy.RelayConnection;
+import dev.relay.core.proxy.ListenerRoutes;
+import dev.relay.core.tls.CertificateFiles;
 import dev.relay.core.proxy.RouteContext;
 import dev.relay.core.resolve.DnsResolvers;
 import dev.relay.core.transport.Transport;
@@ -29,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +40,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -83,6 +88,8 @@ public final class RelayServer implements AutoCloseable {
     private volatile ServerConfig config;
     private volatile boolean stopping;
     private AdminServer admin;
+    private final CertificateFiles certificateFiles = new CertificateFiles();
+    private ScheduledExecutorService certificateCheck;
 
     private RelayServer(ServerConfig config, Transport transport, EventLoopGroup acceptGroup, EventLoopGroup ioGroup,
                         int ioThreads, AddressResolverGroup<? extends SocketAddress> resolver, RelayHooks hooks) {
@@ -133,6 +140,7 @@ public final class RelayServer implements AutoCloseable {
                 if (config.admin().enabled()) {
                     server.admin = AdminServer.start(server, config.admin(), transport, acceptGroup, ioGroup);
                 }
+                server.startCertificateChecks(config.certificateCheckInterval());
             }
         } catch (RuntimeException e) {
             server.listeners.values().forEach(Listener::close);
@@ -146,6 +154,34 @@ public final class RelayServer implements AutoCloseable {
         log.info("relay started: {} routes, transport {}, {} io threads{}", config.routes().size(), transport.kind(),
                 ioThreads, config.reusePort() ? ", SO_REUSEPORT listeners on every thread" : "");
         return server;
+    }
+
+    /** Checks the routes' certificate files every {@code interval} (never when zero); see {@link CertificateFiles}. */
+    private void startCertificateChecks(Duration interval) {
+        reloadChangedCertificates(); // remembers what the files hold now
+        if (interval.isZero()) {
+            return;
+        }
+        // Its own thread: reading files and building TLS contexts must not hold up an event loop.
+        certificateCheck = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("relay-certificate-check", true));
+        long millis = interval.toMillis();
+        certificateCheck.scheduleWithFixedDelay(this::reloadChangedCertificates, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Serves renewed certificate files to new connections; open connections keep the TLS they have. */
+    private synchronized void reloadChangedCertificates() {
+        if (stopping) {
+            return;
+        }
+        for (RouteContext route : routes.values()) {
+            RouteConfig running = route.state().config();
+            List<Path> files = CertificateFiles.of(running);
+            if (!files.isEmpty() && certificateFiles.changed(route.name(), files)) {
+                log.info("route {}: its certificate files changed; new connections get them", route.name());
+                route.reloadTls(running);
+            }
+        }
     }
 
     private static void checkAddresses(ServerConfig config, Transport transport) {
@@ -219,9 +255,12 @@ public final class RelayServer implements AutoCloseable {
         if (!next.accessLog().equals(current.accessLog())) {
             notApplied.add("access_log");
         }
+        if (!next.certificateCheckInterval().equals(current.certificateCheckInterval())) {
+            notApplied.add("certificate_check_interval");
+        }
         ServerConfig effective = new ServerConfig(current.transport(), current.ioThreads(), next.backlog(),
                 current.reusePort(), next.drainTimeout(), current.dns(), current.admin(), current.accessLog(),
-                next.routes());
+                next.routes(), current.certificateCheckInterval());
         checkAddresses(effective, transport);
         ReloadResult result = apply(effective);
         result = new ReloadResult(result.added(), result.changed(), result.removed(), notApplied);
@@ -250,7 +289,8 @@ public final class RelayServer implements AutoCloseable {
                 }
             }
         }
-        Map<Endpoint, Listener> bound = bindNewListeners(next, nextRoutes);
+        Map<Endpoint, ListenerRoutes> owners = listenerRoutes(next, nextRoutes);
+        Map<Endpoint, Listener> bound = bindNewListeners(owners, next);
 
         // Nothing below can fail: commit.
         // Certificates are read again on every reload (SIGHUP), so renewed files are served without a restart.
@@ -269,19 +309,15 @@ public final class RelayServer implements AutoCloseable {
             log.info("route {} changed ({}): applies to new connections, {} open ones keep the old settings", name,
                     RouteChanges.describe(before, after), route.openConnections());
         }
-        Map<Endpoint, RouteContext> owner = new LinkedHashMap<>();
-        for (RouteConfig route : next.routes()) {
-            route.listen().forEach(endpoint -> owner.put(endpoint, nextRoutes.get(route.name())));
-        }
         for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
             var entry = it.next();
-            RouteContext route = owner.get(entry.getKey());
-            if (route == null) {
+            ListenerRoutes routesThere = owners.get(entry.getKey());
+            if (routesThere == null) {
                 entry.getValue().close();
                 log.info("stopped listening on {}", entry.getKey());
                 it.remove();
             } else {
-                entry.getValue().route(route);
+                entry.getValue().routes(routesThere);
             }
         }
         listeners.putAll(bound);
@@ -289,6 +325,7 @@ public final class RelayServer implements AutoCloseable {
         for (RouteContext route : routes.values()) {
             if (!nextRoutes.containsKey(route.name())) {
                 removed.add(route.name());
+                certificateFiles.forget(route.name());
                 drain(route, next.drainTimeout());
             }
         }
@@ -304,22 +341,35 @@ public final class RelayServer implements AutoCloseable {
         return new ReloadResult(added, changed, removed, List.of());
     }
 
-    private Map<Endpoint, Listener> bindNewListeners(ServerConfig next, Map<String, RouteContext> nextRoutes) {
-        Map<Endpoint, Listener> bound = new LinkedHashMap<>();
+    /** Each listen address of {@code next} and the routes it feeds there, with the server names they answer. */
+    private static Map<Endpoint, ListenerRoutes> listenerRoutes(ServerConfig next, Map<String, RouteContext> routes) {
+        Map<Endpoint, List<ListenerRoutes.Member>> members = new LinkedHashMap<>();
         for (RouteConfig route : next.routes()) {
             for (Endpoint endpoint : route.listen()) {
-                if (listeners.containsKey(endpoint)) {
-                    continue;
-                }
-                Listener listener = new Listener(nextRoutes.get(route.name()));
-                try {
-                    listener.bound(binder.bind(endpoint, listener::route, next));
-                } catch (RuntimeException e) {
-                    bound.values().forEach(Listener::close);
-                    throw e;
-                }
-                bound.put(endpoint, listener);
+                members.computeIfAbsent(endpoint, e -> new ArrayList<>())
+                        .add(new ListenerRoutes.Member(routes.get(route.name()), route.serverNames()));
             }
+        }
+        Map<Endpoint, ListenerRoutes> owners = new LinkedHashMap<>();
+        members.forEach((endpoint, list) -> owners.put(endpoint, new ListenerRoutes(list)));
+        return owners;
+    }
+
+    private Map<Endpoint, Listener> bindNewListeners(Map<Endpoint, ListenerRoutes> owners, ServerConfig next) {
+        Map<Endpoint, Listener> bound = new LinkedHashMap<>();
+        for (var entry : owners.entrySet()) {
+            Endpoint endpoint = entry.getKey();
+            if (listeners.containsKey(endpoint)) {
+                continue;
+            }
+            Listener listener = new Listener(entry.getValue());
+            try {
+                listener.bound(binder.bind(endpoint, listener::routes, next));
+            } catch (RuntimeException e) {
+                bound.values().forEach(Listener::close);
+                throw e;
+            }
+            bound.put(endpoint, listener);
         }
         return bound;
     }
@@ -471,6 +521,9 @@ public final class RelayServer implements AutoCloseable {
             listeners.values().forEach(Listener::close);
             checkers.values().forEach(HealthChecker::close);
             checkers.clear();
+            if (certificateCheck != null) {
+                certificateCheck.shutdownNow();
+            }
         }
         Duration drain = config.drainTimeout();
         log.info("relay stopping: {} open connections, draining for up to {}ms", registry.size(), drain.toMillis());

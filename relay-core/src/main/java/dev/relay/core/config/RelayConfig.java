@@ -69,9 +69,9 @@ public record RelayConfig(
                 RouteConfig.DEFAULT_BALANCE, HealthCheckConfig.OFF, RouteConfig.DEFAULT_CONNECT_RETRIES,
                 new RouteTimeouts(connectTimeout, idleTimeout, Duration.ZERO), RouteLimits.NONE, Acl.OPEN, hexdump,
                 CaptureConfig.NONE, ProxyProtocolConfig.OFF, SendProxy.NONE, TlsConfig.NONE,
-                UpstreamTlsConfig.OFF);
+                UpstreamTlsConfig.OFF, ServerNames.ANY);
         return new ServerConfig(transport, ioThreads, backlog, false, drainTimeout, DnsConfig.DEFAULT, AdminConfig.OFF,
-                AccessLogConfig.OFF, List.of(route));
+                AccessLogConfig.OFF, List.of(route), ServerConfig.DEFAULT_CERTIFICATE_CHECK_INTERVAL);
     }
 
     public Builder toBuilder() {

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * @param sendProxy      send one to upstreams
  * @param tls            terminate TLS on the route's listeners
  * @param upstreamTls    originate TLS to the upstreams
+ * @param serverNames    the TLS server names this route answers on listen addresses it shares with other routes
  */
 public record RouteConfig(
         String name,
@@ -40,7 +41,8 @@ public record RouteConfig(
         ProxyProtocolConfig proxyProtocol,
         SendProxy sendProxy,
         TlsConfig tls,
-        UpstreamTlsConfig upstreamTls) {
+        UpstreamTlsConfig upstreamTls,
+        ServerNames serverNames) {
 
     public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
     public static final int DEFAULT_CONNECT_RETRIES = 2;
@@ -71,6 +73,7 @@ public record RouteConfig(
         Checks.require(upstreamTls != null, "route " + name + ": upstream_tls missing (use UpstreamTlsConfig.OFF)");
         Checks.require(proxyProtocol != null && sendProxy != null,
                 "route " + name + ": proxy_protocol and send_proxy are required (use ProxyProtocolConfig.OFF, SendProxy.NONE)");
+        Checks.require(serverNames != null, "route " + name + ": server_names missing (use ServerNames.ANY)");
     }
 
     /** A route with every default, relaying {@code listen} to {@code target}. */
@@ -89,7 +92,7 @@ public record RouteConfig(
         b.upstreams.addAll(upstreams);
         return b.balance(balance).healthCheck(healthCheck).connectRetries(connectRetries).timeouts(timeouts)
                 .limits(limits).acl(acl).hexdump(hexdump).capture(capture).proxyProtocol(proxyProtocol)
-                .sendProxy(sendProxy).tls(tls).upstreamTls(upstreamTls);
+                .sendProxy(sendProxy).tls(tls).upstreamTls(upstreamTls).serverNames(serverNames);
     }
 
     /** Fills in the defaults; {@link #build()} validates. */
@@ -109,6 +112,7 @@ public record RouteConfig(
         private SendProxy sendProxy = SendProxy.NONE;
         private TlsConfig tls = TlsConfig.NONE;
         private UpstreamTlsConfig upstreamTls = UpstreamTlsConfig.OFF;
+        private ServerNames serverNames = ServerNames.ANY;
 
         private Builder(String name) {
             this.name = name;
@@ -131,10 +135,11 @@ public record RouteConfig(
         public Builder sendProxy(SendProxy value) { sendProxy = value; return this; }
         public Builder tls(TlsConfig value) { tls = value; return this; }
         public Builder upstreamTls(UpstreamTlsConfig value) { upstreamTls = value; return this; }
+        public Builder serverNames(ServerNames value) { serverNames = value; return this; }
 
         public RouteConfig build() {
             return new RouteConfig(name, listen, upstreams, balance, healthCheck, connectRetries, timeouts, limits,
-                    acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls);
+                    acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls, serverNames);
         }
     }
 }

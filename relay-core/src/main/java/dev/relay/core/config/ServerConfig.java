@@ -3,10 +3,8 @@ package dev.relay.core.config;
 import dev.relay.core.transport.TransportKind;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,7 +21,11 @@ import java.util.Set;
  * @param dns          how upstream hostnames are resolved (a reload cannot change it)
  * @param admin        the admin listener: metrics, API, status page (a reload cannot change it)
  * @param accessLog    one line per finished connection (a reload cannot change it)
- * @param routes       the routes, by unique name, on distinct listen addresses
+ * @param certificateCheckInterval how often the routes' certificate, key and CA files are checked for a change
+ *                     (a renewal), which is then served to new connections; zero disables (a reload cannot change
+ *                     it; a reload always reads the files again)
+ * @param routes       the routes, by unique name; routes share a listen address only by server name
+ *                     ({@link ListenerSharing})
  */
 public record ServerConfig(
         TransportKind transport,
@@ -34,10 +36,12 @@ public record ServerConfig(
         DnsConfig dns,
         AdminConfig admin,
         AccessLogConfig accessLog,
-        List<RouteConfig> routes) {
+        List<RouteConfig> routes,
+        Duration certificateCheckInterval) {
 
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_BACKLOG = 1024;
+    public static final Duration DEFAULT_CERTIFICATE_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     public ServerConfig {
         Checks.require(transport != null, "transport: missing");
@@ -50,23 +54,21 @@ public record ServerConfig(
         // No route is allowed here (a Toxiproxy-style relay starts empty and gains routes through its API); a config
         // file must still have one, which its reader checks.
         Checks.require(routes != null, "routes: missing");
+        Checks.duration("certificate_check_interval", certificateCheckInterval, true);
         routes = List.copyOf(routes);
         Set<String> names = new HashSet<>();
-        Map<Endpoint, String> listeners = new HashMap<>();
         for (RouteConfig route : routes) {
             Checks.require(names.add(route.name()), "routes: the name " + route.name() + " is used twice");
-            for (Endpoint listen : route.listen()) {
-                String other = listeners.putIfAbsent(listen, route.name());
-                Checks.require(other == null, "route " + route.name() + ": listen " + listen
-                        + " is already route " + other + "'s");
-            }
         }
+        List<ListenerSharing.Conflict> conflicts = ListenerSharing.conflicts(routes.stream().map(ListenerSharing.Claim::of).toList());
+        Checks.require(conflicts.isEmpty(), conflicts.isEmpty() ? "" : conflicts.get(0).message());
     }
 
     /** The given routes with every other setting at its default. */
     public static ServerConfig of(RouteConfig... routes) {
         return new ServerConfig(TransportKind.AUTO, 0, DEFAULT_BACKLOG, false, DEFAULT_DRAIN_TIMEOUT,
-                DnsConfig.DEFAULT, AdminConfig.OFF, AccessLogConfig.OFF, List.of(routes));
+                DnsConfig.DEFAULT, AdminConfig.OFF, AccessLogConfig.OFF, List.of(routes),
+                DEFAULT_CERTIFICATE_CHECK_INTERVAL);
     }
 
     public Optional<RouteConfig> route(String name) {
@@ -75,17 +77,26 @@ public record ServerConfig(
 
     /** This config with other routes. */
     public ServerConfig withRoutes(List<RouteConfig> value) {
-        return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, admin, accessLog, value);
+        return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, admin, accessLog, value,
+                certificateCheckInterval);
     }
 
     /** This config with SO_REUSEPORT listeners on or off. */
     public ServerConfig withReusePort(boolean value) {
-        return new ServerConfig(transport, ioThreads, backlog, value, drainTimeout, dns, admin, accessLog, routes);
+        return new ServerConfig(transport, ioThreads, backlog, value, drainTimeout, dns, admin, accessLog, routes,
+                certificateCheckInterval);
     }
 
     /** This config with an admin listener. */
     public ServerConfig withAdmin(AdminConfig value) {
-        return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, value, accessLog, routes);
+        return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, value, accessLog, routes,
+                certificateCheckInterval);
+    }
+
+    /** This config checking certificate files every {@code value} (zero: never). */
+    public ServerConfig withCertificateCheckInterval(Duration value) {
+        return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, admin, accessLog, routes,
+                value);
     }
 
     public ServerConfig withRoutes(RouteConfig... value) {
@@ -94,6 +105,7 @@ public record ServerConfig(
 
     /** This config on another transport, with {@code ioThreads} loops and {@code drainTimeout}: what tests tune. */
     public ServerConfig with(TransportKind value, int threads, Duration drain) {
-        return new ServerConfig(value, threads, backlog, reusePort, drain, dns, admin, accessLog, routes);
+        return new ServerConfig(value, threads, backlog, reusePort, drain, dns, admin, accessLog, routes,
+                certificateCheckInterval);
     }
 }

@@ -18,6 +18,8 @@ public enum RelayCounter {
             "draining"),
     CONNECTIONS_REJECTED_PROXY("relay_connections_rejected_total", Kind.COUNTER, Labels.REJECTED_HELP, "reason",
             "proxy_protocol"),
+    CONNECTIONS_REJECTED_SERVER_NAME("relay_connections_rejected_total", Kind.COUNTER, Labels.REJECTED_HELP, "reason",
+            "server_name"),
     CONNECT_RETRIES("relay_connect_retries_total", Kind.COUNTER,
             "Upstream connects tried again on another upstream after one failed."),
     BYTES_UPSTREAM("relay_bytes_total", Kind.COUNTER, Labels.BYTES_HELP, "direction", "upstream"),
@@ -73,7 +75,8 @@ public enum RelayCounter {
     private static final class Labels {
         static final String REJECTED_HELP =
                 "Client connections turned away at once, by reason: acl, limit, no_healthy_upstream, draining, "
-                        + "proxy_protocol (a PROXY header untrusted, malformed or late).";
+                        + "proxy_protocol (a PROXY header untrusted, malformed or late), server_name (no route for "
+                        + "the TLS server name, or no ClientHello in time, on an address shared by server name).";
         static final String BYTES_HELP = "Bytes relayed, by direction: upstream (client to upstream) or downstream.";
     }
 }

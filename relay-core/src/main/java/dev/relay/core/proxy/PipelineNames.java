@@ -3,6 +3,7 @@ package dev.relay.core.proxy;
 /** Names of the handlers relay puts in a pipeline, so that later stages can be placed relative to them. */
 public final class PipelineNames {
     public static final String CAPTURE = "relay-capture";
+    public static final String SERVER_NAME_ROUTER = "relay-server-name-router";
     public static final String TLS = "relay-tls";
     public static final String TLS_GATE = "relay-tls-gate";
     public static final String UPSTREAM_TLS = "relay-upstream-tls";

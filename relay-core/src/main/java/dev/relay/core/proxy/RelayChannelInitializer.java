@@ -4,6 +4,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import dev.relay.core.config.ProxyProtocolConfig;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import dev.relay.core.tls.ServerTls;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -12,16 +14,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Builds an accepted client's pipeline: the PROXY header reader and TLS when the route has them, the idle timer
- * (when enabled), then the {@link FrontendHandler}. The route is looked up per connection, so a reload can hand a
- * listener to another route or config.
+ * Builds an accepted client's pipeline: the PROXY header reader when the address takes one; then, on an address
+ * shared by server name, the {@link ServerNameRouter} that picks the route; then the route's stages: TLS when it
+ * terminates, the idle timer (when enabled), the {@link FrontendHandler}. The routes are looked up per connection,
+ * so a reload can hand a listener to other routes or settings.
  */
 public final class RelayChannelInitializer extends ChannelInitializer<Channel> {
 
-    private final Supplier<RouteContext> route;
+    private final Supplier<ListenerRoutes> routes;
 
-    public RelayChannelInitializer(Supplier<RouteContext> route) {
-        this.route = route;
+    public RelayChannelInitializer(Supplier<ListenerRoutes> routes) {
+        this.routes = routes;
     }
 
     /** The client side's flow-control options, the same as the upstream side's. */
@@ -32,25 +35,36 @@ public final class RelayChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel client) {
-        RouteContext current = route.get();
-        RouteContext.State state = current.state();
+        ListenerRoutes current = routes.get();
+        RouteContext first = current.first();
+        ProxyProtocolConfig proxyProtocol = first.state().config().proxyProtocol();
         // In wire order: a PROXY header comes before anything else, then TLS, then the relayed stream.
-        if (state.config().proxyProtocol().accept()) {
-            // The header is read first; the frontend sees the connection become active only once it is whole.
+        if (proxyProtocol.accept()) {
+            // The header is read first; the next stage sees the connection become active only once it is whole.
+            // Routes sharing an address read it alike (the config says so), so the first route's settings hold.
             client.pipeline().addLast(PipelineNames.PROXY_DECODER, new HAProxyMessageDecoder())
-                    .addLast(PipelineNames.PROXY_HEADER,
-                            new ProxyHeaderHandler(state.config().proxyProtocol(), current::rejectProxyHeader));
+                    .addLast(PipelineNames.PROXY_HEADER, new ProxyHeaderHandler(proxyProtocol, first::rejectProxyHeader));
         }
-        ServerTls tls = current.tls();
+        if (current.byServerName()) {
+            client.pipeline().addLast(PipelineNames.SERVER_NAME_ROUTER, new ServerNameRouter(current));
+        } else {
+            addRouteStages(client.pipeline(), first);
+        }
+    }
+
+    /** The stages one route puts behind whatever chose it: TLS termination, the idle timer, the frontend. */
+    static void addRouteStages(ChannelPipeline pipeline, RouteContext route) {
+        RouteContext.State state = route.state();
+        ServerTls tls = route.tls();
         if (tls != null) {
-            client.pipeline().addLast(PipelineNames.TLS, tls.newHandler())
+            pipeline.addLast(PipelineNames.TLS, tls.newHandler(state.config().timeouts().handshake().toMillis()))
                     .addLast(PipelineNames.TLS_GATE, new TlsHandshakeGate());
         }
         long idleMillis = state.config().timeouts().idle().toMillis();
         if (idleMillis > 0) {
             // All-idle on the client side covers both directions: reads are client->upstream, writes the reverse.
-            client.pipeline().addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+            pipeline.addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
         }
-        client.pipeline().addLast(PipelineNames.FRONTEND, new FrontendHandler(current, state));
+        pipeline.addLast(PipelineNames.FRONTEND, new FrontendHandler(route, state));
     }
 }

@@ -257,6 +257,12 @@ public final class RouteContext {
         client.close();
     }
 
+    /** A client no route on its listen address takes by server name: counted, logged at a bounded pace, closed. */
+    void rejectServerName(Channel client, String why) {
+        counters.increment(RelayCounter.CONNECTIONS_REJECTED_SERVER_NAME);
+        rejections.warn("route={} refused client={}: {}", name, Addresses.format(client.remoteAddress()), why);
+        client.close();
+    }
 
     RelayConnection open(Channel client) {
         long id = connectionIds.incrementAndGet();

@@ -110,8 +110,11 @@ public final class ServerTls {
         }
     }
 
-    /** The handler that reads the ClientHello's name and puts the matching certificate's TLS in its place. */
-    public SniHandler newHandler() {
-        return new SniHandler(byName);
+    /**
+     * The handler that reads the ClientHello's name and puts the matching certificate's TLS in its place; a client
+     * that has not finished its handshake after {@code handshakeMillis} is closed.
+     */
+    public SniHandler newHandler(long handshakeMillis) {
+        return new SniHandler(byName, handshakeMillis);
     }
 }

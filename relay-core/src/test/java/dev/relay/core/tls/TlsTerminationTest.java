@@ -2,6 +2,7 @@ package dev.relay.core.tls;
 
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.TlsConfig;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
@@ -28,9 +29,11 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +101,49 @@ class TlsTerminationTest {
                     assertEquals("hello", new String(in.readNBytes(5), StandardCharsets.US_ASCII));
                 }
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void renewedCertificateFilesAreServedToNewConnectionsWhileOpenOnesGoOn(TransportKind transport) throws Exception {
+        Path[] a = certificate("a.relay.test");
+        try (PlainServer upstream = Loopback.identityServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 7);
+             TestRelay relay = TestRelay.start(ServerConfig.of(RouteConfig.builder("secure")
+                             .listen(Endpoint.parse("127.0.0.1:0")).upstream(Loopback.endpoint(upstream.address()))
+                             .tls(new TlsConfig(List.of(new TlsConfig.Certificate(a[0], a[1])))).build())
+                     .with(transport, 2, Duration.ofSeconds(2))
+                     .withCertificateCheckInterval(Duration.ofMillis(100)))) {
+            int port = ((InetSocketAddress) relay.address()).getPort();
+            X509Certificate before = readCertificate(a[0]);
+            try (SSLSocket open = (SSLSocket) trusting(a[0]).getSocketFactory().createSocket("127.0.0.1", port)) {
+                assertEquals(before, open.getSession().getPeerCertificates()[0]);
+                assertEquals(7, open.getInputStream().read());
+
+                certificate("a.relay.test"); // renewed in place: the same paths, a new key and serial
+                X509Certificate after = readCertificate(a[0]);
+                await().atMost(Duration.ofSeconds(10)).until(() -> after.equals(servedOn(port, trusting(a[0]))));
+
+                open.getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("still here", new String(open.getInputStream().readNBytes(10), StandardCharsets.US_ASCII),
+                        "a connection opened before the renewal keeps its TLS");
+            }
+        }
+    }
+
+    private static X509Certificate readCertificate(Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    /** The certificate a new connection is served, or null when the handshake fails (the old one, not trusted). */
+    private static Object servedOn(int port, SSLContext trust) {
+        try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.startHandshake();
+            return socket.getSession().getPeerCertificates()[0];
+        } catch (java.io.IOException untrusted) {
+            return null;
         }
     }
 

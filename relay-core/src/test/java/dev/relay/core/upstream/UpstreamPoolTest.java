@@ -1,15 +1,9 @@
 package dev.relay.core.upstream;
 
-import dev.relay.core.config.Acl;
 import dev.relay.core.config.Balance;
-import dev.relay.core.config.CaptureConfig;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.HealthCheckConfig;
-import dev.relay.core.config.ProxyProtocolConfig;
 import dev.relay.core.config.RouteConfig;
-import dev.relay.core.config.SendProxy;
-import dev.relay.core.config.RouteLimits;
-import dev.relay.core.config.RouteTimeouts;
 import dev.relay.core.config.UpstreamConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,8 +37,16 @@ class UpstreamPoolTest {
     }
 
     private static UpstreamPool pool(Balance balance, UpstreamConfig... upstreams) {
-        return UpstreamPool.create(new RouteConfig("t", List.of(Endpoint.parse("127.0.0.1:0")), List.of(upstreams),
-                balance, EJECT_AT_ONCE, 2, RouteTimeouts.DEFAULT, RouteLimits.NONE, Acl.OPEN, false, CaptureConfig.NONE, ProxyProtocolConfig.OFF, SendProxy.NONE, dev.relay.core.config.TlsConfig.NONE, dev.relay.core.config.UpstreamTlsConfig.OFF));
+        return UpstreamPool.create(route(balance, upstreams));
+    }
+
+    private static RouteConfig route(Balance balance, UpstreamConfig... upstreams) {
+        RouteConfig.Builder route = RouteConfig.builder("t").listen(Endpoint.parse("127.0.0.1:0"))
+                .balance(balance).healthCheck(EJECT_AT_ONCE).connectRetries(2);
+        for (UpstreamConfig upstream : upstreams) {
+            route.upstream(upstream);
+        }
+        return route.build();
     }
 
     private static InetAddress address(String text) {
@@ -173,9 +175,8 @@ class UpstreamPoolTest {
         UpstreamPool before = pool(Balance.ROUND_ROBIN, upstream(1, 1, false), upstream(2, 1, false));
         before.members().get(0).dialing();
         before.members().get(1).connectFailed(EJECT_AT_ONCE, new java.net.ConnectException("Connection refused"));
-        UpstreamPool after = UpstreamPool.create(new RouteConfig("t", List.of(Endpoint.parse("127.0.0.1:0")),
-                List.of(upstream(2, 4, false), upstream(3, 1, false)), Balance.LEAST_CONNECTIONS, EJECT_AT_ONCE, 2,
-                RouteTimeouts.DEFAULT, RouteLimits.NONE, Acl.OPEN, false, CaptureConfig.NONE, ProxyProtocolConfig.OFF, SendProxy.NONE, dev.relay.core.config.TlsConfig.NONE, dev.relay.core.config.UpstreamTlsConfig.OFF), before);
+        UpstreamPool after = UpstreamPool.create(
+                route(Balance.LEAST_CONNECTIONS, upstream(2, 4, false), upstream(3, 1, false)), before);
         assertSame(before.members().get(1), after.members().get(0), "kept, with its ejection");
         assertEquals(4, after.members().get(0).weight(), "with its new weight");
         assertTrue(!after.members().get(0).healthy());

@@ -11,6 +11,7 @@ import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.DnsConfig;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.HealthCheckConfig;
+import dev.relay.core.config.ListenerSharing;
 import dev.relay.core.config.ProxyProtocolConfig;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.RouteLimits;
@@ -19,6 +20,7 @@ import dev.relay.core.config.SendProxy;
 import dev.relay.core.config.TlsConfig;
 import dev.relay.core.config.UpstreamTlsConfig;
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.config.ServerNames;
 import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.transport.TransportKind;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -49,10 +51,10 @@ public final class ConfigFile {
 
     private static final String[] TOP_KEYS =
             {"transport", "io_threads", "backlog", "reuse_port", "drain_timeout", "dns", "admin", "access_log",
-                "defaults", "routes"};
+                "defaults", "routes", "certificate_check_interval"};
     private static final String[] ROUTE_KEYS = {"name", "listen", "upstreams", "balance", "health_check",
             "connect_retries", "timeouts", "limits", "acl", "hexdump", "capture", "proxy_protocol", "send_proxy",
-            "tls", "upstream_tls"};
+            "tls", "upstream_tls", "server_names"};
     private static final String[] DEFAULTS_KEYS = {"balance", "health_check", "connect_retries", "timeouts",
             "limits", "acl", "hexdump"};
     /** Files larger than this are refused before parsing: a config is a few kilobytes. */
@@ -117,6 +119,8 @@ public final class ConfigFile {
             int backlog = top.integer("backlog", ServerConfig.DEFAULT_BACKLOG);
             boolean reusePort = top.bool("reuse_port", false);
             var drain = top.duration("drain_timeout", ServerConfig.DEFAULT_DRAIN_TIMEOUT);
+            var certificateCheck = top.duration("certificate_check_interval",
+                    ServerConfig.DEFAULT_CERTIFICATE_CHECK_INTERVAL);
             DnsConfig dns = dns(top.section("dns"));
             AdminConfig admin = admin(top.section("admin"));
             AccessLogConfig accessLog = accessLog(top.section("access_log"));
@@ -126,7 +130,7 @@ public final class ConfigFile {
                 return null;
             }
             return build(top.node(), () -> new ServerConfig(transport, ioThreads, backlog, reusePort, drain, dns, admin,
-                    accessLog, routes));
+                    accessLog, routes, certificateCheck));
         }
 
         private DnsConfig dns(Section dns) {
@@ -237,19 +241,28 @@ public final class ConfigFile {
             }
             List<RouteConfig> routes = new ArrayList<>();
             Map<String, Node> names = new HashMap<>();
-            Map<Endpoint, String> listenOwners = new HashMap<>();
+            List<ListenerSharing.Claim> claims = new ArrayList<>();
+            List<Section> sections = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
                 Section route = Section.of(items.get(i), "routes[" + i + "]", "", defaults, problems)
                         .allowOnly("a route", ROUTE_KEYS);
-                RouteConfig config = route(route, i, names, listenOwners);
+                RouteConfig config = route(route, i, names, claims);
+                sections.add(route);
                 if (config != null) {
                     routes.add(config);
                 }
             }
+            // Checked over every route whose addresses could be read, so these come in the same pass as the rest.
+            for (ListenerSharing.Conflict conflict : ListenerSharing.conflicts(claims)) {
+                ListenerSharing.Claim claim = claims.get(conflict.index());
+                problems.at(sections.get(conflict.index()).list("listen").get(claim.listen().indexOf(conflict.listen())),
+                        conflict.message());
+            }
             return routes;
         }
 
-        private RouteConfig route(Section route, int index, Map<String, Node> names, Map<Endpoint, String> listenOwners) {
+        private RouteConfig route(Section route, int index, Map<String, Node> names,
+                                  List<ListenerSharing.Claim> claims) {
             int problemsBefore = problems.count();
             Node nameNode = route.value("name");
             String name = route.string("name", null);
@@ -261,13 +274,6 @@ public final class ConfigFile {
                         + (names.get(name).getStartMark().map(m -> m.getLine() + 1).orElse(0)) + ")");
             }
             List<Endpoint> listen = endpoints(route, "listen");
-            for (int i = 0; i < listen.size(); i++) {
-                String owner = listenOwners.putIfAbsent(listen.get(i), name);
-                if (owner != null) {
-                    problems.at(route.list("listen").get(i), "listen " + listen.get(i)
-                            + " is already route " + owner + "'s (two routes cannot share a listen address)");
-                }
-            }
             if (route.value("listen") == null) {
                 problems.at(route.node(), "route " + name + ": listen missing (expected: an address or a list)");
             }
@@ -284,12 +290,20 @@ public final class ConfigFile {
             SendProxy sendProxy = route.scalar("send_proxy", SendProxy.NONE, SendProxy::parse);
             TlsConfig tls = tls(route.section("tls"));
             UpstreamTlsConfig upstreamTls = upstreamTls(route.section("upstream_tls"));
+            ServerNames serverNames = serverNames(route);
             String routeName = name;
+            claims.add(new ListenerSharing.Claim(routeName, listen, serverNames, proxyProtocol));
             if (problems.count() > problemsBefore) {
                 return null; // its own checks would only repeat what was found, in vaguer words
             }
             return build(route.node(), () -> new RouteConfig(routeName, listen, upstreams, balance, health, retries,
-                    timeouts, limits, acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls));
+                    timeouts, limits, acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls, serverNames));
+        }
+
+        private ServerNames serverNames(Section route) {
+            // Each name is checked on its own line; the list as a whole (no repeats) where it starts.
+            List<String> names = route.listOf("server_names", ServerNames::pattern);
+            return build(route.value("server_names"), () -> new ServerNames(names), ServerNames.ANY);
         }
 
         private List<Endpoint> endpoints(Section section, String key) {
@@ -343,12 +357,13 @@ public final class ConfigFile {
         }
 
         private RouteTimeouts timeouts(Section t) {
-            t.allowOnly("timeouts", "connect", "idle", "max_duration");
+            t.allowOnly("timeouts", "connect", "idle", "max_duration", "handshake");
             RouteTimeouts d = RouteTimeouts.DEFAULT;
             var connect = t.duration("connect", d.connect());
             var idle = t.duration("idle", d.idle());
             var max = t.duration("max_duration", d.maxDuration());
-            return build(t.node(), () -> new RouteTimeouts(connect, idle, max), d);
+            var handshake = t.duration("handshake", d.handshake());
+            return build(t.node(), () -> new RouteTimeouts(connect, idle, max, handshake), d);
         }
 
         private RouteLimits limits(Section l) {

@@ -132,6 +132,12 @@ class ConfigFileTest {
             bad log format    | {access_log: {format: xml}, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:23: access_log.format: "xml" is not a format
             bad size          | {access_log: {max_size: lots}, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:25: access_log.max_size: "lots" is not a size
             capture no file   | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], capture: {max_bytes: 1MiB}}] | t.yaml:1:66: capture: pcap missing
+            bad server name   | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], server_names: [api.example.com, "a b"]}] | t.yaml:1:89: server_names: "a b" (expected: a DNS name
+            repeated name     | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], server_names: [x.test, X.test]}] | t.yaml:1:71: server_names: a name is repeated
+            name twice        | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], server_names: [x.test]}, {name: b, listen: 1, upstreams: [127.0.0.1:3], server_names: ["*.test", x.test]}] | t.yaml:1:100: route b: server name x.test on *:1 is already route a's
+            two defaults      | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}, {name: b, listen: 1, upstreams: [127.0.0.1:3]}] | t.yaml:1:76: listen *:1 is already route a's (routes share a listen address by server_names
+            proxy differs     | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}, {name: b, listen: 1, upstreams: [127.0.0.1:3], server_names: [b.test], proxy_protocol: {accept: true}}] | t.yaml:1:76: route b: proxy_protocol differs from route a's on *:1
+            bad handshake     | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], timeouts: {handshake: 0s}}] | t.yaml:1:67: timeouts.handshake: 0 (expected: > 0)
             """)
     void eachProblemIsReportedWithItsLineAndColumn(String what, String yaml, String expected) {
         ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigFile.parse("t.yaml", yaml));
@@ -153,7 +159,8 @@ class ConfigFileTest {
         List<String> messages = e.problems().stream().map(ConfigProblem::toString).toList();
         assertEquals(List.of(
                 "t.yaml:5:11: duplicate route name \"a\" (first at line 2)",
-                "t.yaml:6:13: listen 127.0.0.1:8080 is already route a's (two routes cannot share a listen address)",
+                "t.yaml:6:13: listen 127.0.0.1:8080 is already route a's (routes share a listen address by server_names;"
+                        + " at most one of them goes without, as the default)",
                 "t.yaml:8:26: timeouts.connect: \"soon\" is not a duration (expected: e.g. 250ms, 5s, 2m, 1h)"),
                 messages);
     }

@@ -1,0 +1,94 @@
+package dev.relay.core.proxy;
+
+import dev.relay.core.config.ServerNames;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The routes one listen address feeds, and how a connection picks among them: by the server name in its TLS
+ * ClientHello when any route there names some (an exact name first, then the longest matching wildcard, then the
+ * route without names), or the one route otherwise. Immutable; a reload builds a new one.
+ */
+public final class ListenerRoutes {
+
+    /** One route on the address, with the server names it answers there. */
+    public record Member(RouteContext route, ServerNames names) {
+    }
+
+    private final List<Member> members;
+    private final Map<String, RouteContext> exact = new HashMap<>();
+    /** Wildcards as their suffix ({@code .example.com}), longest first, so the most specific one wins. */
+    private final List<Map.Entry<String, RouteContext>> wildcards = new ArrayList<>();
+    private final RouteContext fallback;
+
+    public ListenerRoutes(List<Member> members) {
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("a listen address feeds at least one route");
+        }
+        this.members = List.copyOf(members);
+        RouteContext withoutNames = null;
+        for (Member member : members) {
+            if (!member.names().any()) {
+                withoutNames = member.route();
+            }
+            for (String pattern : member.names().patterns()) {
+                if (ServerNames.isWildcard(pattern)) {
+                    wildcards.add(Map.entry(pattern.substring(1), member.route()));
+                } else {
+                    exact.put(pattern, member.route());
+                }
+            }
+        }
+        wildcards.sort(Comparator.comparingInt((Map.Entry<String, RouteContext> e) -> e.getKey().length()).reversed());
+        this.fallback = withoutNames;
+    }
+
+    /** An address that feeds one route. */
+    public static ListenerRoutes of(RouteContext route) {
+        return new ListenerRoutes(List.of(new Member(route, route.state().config().serverNames())));
+    }
+
+    /** True when connections are routed by their ClientHello's server name. */
+    public boolean byServerName() {
+        return exact.size() + wildcards.size() > 0;
+    }
+
+    /** The route that comes first in the config: the one that also reads the address's PROXY headers. */
+    public RouteContext first() {
+        return members.get(0).route();
+    }
+
+    /** The route for a client that asked for {@code serverName} (null: none, or not TLS); null when none takes it. */
+    public RouteContext select(String serverName) {
+        if (serverName == null) {
+            return fallback;
+        }
+        String name = serverName.toLowerCase(Locale.ROOT);
+        RouteContext route = exact.get(name);
+        if (route != null) {
+            return route;
+        }
+        for (Map.Entry<String, RouteContext> wildcard : wildcards) {
+            if (name.endsWith(wildcard.getKey())) {
+                return wildcard.getValue();
+            }
+        }
+        return fallback;
+    }
+
+    /** How long a client may take to send its ClientHello: the shortest handshake timeout of the routes here. */
+    public Duration clientHelloTimeout() {
+        return members.stream().map(m -> m.route().state().config().timeouts().handshake())
+                .min(Comparator.naturalOrder()).orElseThrow();
+    }
+
+    public List<Member> members() {
+        return members;
+    }
+}
