@@ -28,7 +28,9 @@ final class Views {
 
     record Routes(List<Route> routes) { }
 
-    record Route(String name, List<String> listen, String balance, boolean draining, int openConnections,
+    record Route(String name, List<String> listen,
+                 @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> serverNames,
+                 String balance, boolean draining, int openConnections,
                  Map<String, Object> timeouts, Map<String, Integer> limits, Map<String, Long> counters,
                  List<UpstreamView> upstreams, Capture capture) {
 
@@ -42,7 +44,9 @@ final class Views {
             timeouts.put("connect", Durations.format(config.timeouts().connect()));
             timeouts.put("idle", Durations.format(config.timeouts().idle()));
             timeouts.put("max_duration", Durations.format(config.timeouts().maxDuration()));
-            return new Route(context.name(), bound.stream().map(Addresses::format).toList(), config.balance().label(),
+            timeouts.put("handshake", Durations.format(config.timeouts().handshake()));
+            return new Route(context.name(), bound.stream().map(Addresses::format).toList(),
+                    config.serverNames().patterns(), config.balance().label(),
                     context.draining(), context.openConnections(), timeouts,
                     Map.of("max_connections", config.limits().maxConnections(),
                             "max_connections_per_client", config.limits().maxConnectionsPerClient()),

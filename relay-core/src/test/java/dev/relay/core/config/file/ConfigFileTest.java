@@ -34,7 +34,7 @@ class ConfigFileTest {
     @Test
     void theDocumentedExampleIsValidAndReadsAsWritten() {
         ServerConfig config = ConfigFile.load(Path.of("../docs/relay.example.yaml"));
-        assertEquals(List.of("web", "postgres", "local-socket", "behind-a-balancer"),
+        assertEquals(List.of("web", "postgres", "local-socket", "behind-a-balancer", "by-name-api", "by-name-rest"),
                 config.routes().stream().map(RouteConfig::name).toList());
         RouteConfig balanced = config.route("behind-a-balancer").orElseThrow();
         assertTrue(balanced.proxyProtocol().accept());
@@ -50,6 +50,9 @@ class ConfigFileTest {
         assertEquals(3, web.healthCheck().ejectAfter());
         assertEquals(100, web.limits().maxConnectionsPerClient());
         assertEquals(Balance.SOURCE_HASH, config.route("postgres").orElseThrow().balance());
+        assertEquals(List.of("api.example.com"), config.route("by-name-api").orElseThrow().serverNames().patterns());
+        assertEquals(Duration.ofSeconds(10), web.timeouts().handshake());
+        assertEquals(Duration.ofSeconds(5), config.certificateCheckInterval());
     }
 
     @Test
