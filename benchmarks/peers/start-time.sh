@@ -5,6 +5,7 @@
 #
 #   benchmarks/peers/start-time.sh                   # 5 runs, the JDK on PATH
 #   RUNS=9 JAVA_OPTS="-Xshare:off" benchmarks/peers/start-time.sh
+#   LAUNCHER=/opt/relay/bin/relay benchmarks/peers/start-time.sh   # the tarball's launcher (AppCDS) instead
 #
 # Every loop is bounded: each run gives up after 20 s.
 set -euo pipefail
@@ -15,11 +16,12 @@ RUNS="${RUNS:-5}"
 JAVA="${JAVA:-java}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 JAR="${JAR:-$root/relay-cli/target/relay.jar}"
+LAUNCHER="${LAUNCHER:-}"
 
-python3 - "$RUNS" "$JAVA" "$JAVA_OPTS" "$JAR" <<'PY'
+python3 - "$RUNS" "$JAVA" "$JAVA_OPTS" "$JAR" "$LAUNCHER" <<'PY'
 import shlex, socket, statistics, subprocess, sys, time
 
-runs, java, opts, jar = int(sys.argv[1]), sys.argv[2], shlex.split(sys.argv[3]), sys.argv[4]
+runs, java, opts, jar, launcher = int(sys.argv[1]), sys.argv[2], shlex.split(sys.argv[3]), sys.argv[4], sys.argv[5]
 
 def free_port():
     with socket.socket() as s:
@@ -35,8 +37,9 @@ upstream.settimeout(0.005)
 times = []
 for run in range(runs):
     port = free_port()
-    command = [java, *opts, "-jar", jar, "forward", "--listen", f"127.0.0.1:{port}",
-               "--to", f"127.0.0.1:{upstream.getsockname()[1]}"]
+    start = [launcher] if launcher else [java, *opts, "-jar", jar]
+    command = [*start, "forward", "--listen", f"127.0.0.1:{port}",
+               "--target", f"127.0.0.1:{upstream.getsockname()[1]}"]
     started = time.monotonic()
     relay = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     elapsed = None

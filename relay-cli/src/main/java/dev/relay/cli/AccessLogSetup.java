@@ -3,7 +3,6 @@ package dev.relay.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.AsyncAppender;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
@@ -84,9 +83,8 @@ final class AccessLogSetup {
             json.start();
             return json;
         }
-        PatternLayoutEncoder text = new PatternLayoutEncoder();
+        LineEncoder text = LineEncoder.messageOnly();
         text.setContext(context);
-        text.setPattern("%msg%n");
         text.start();
         return text;
     }

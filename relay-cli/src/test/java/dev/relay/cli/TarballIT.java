@@ -110,6 +110,33 @@ class TarballIT {
     }
 
     @Test
+    void aFirstRunLeavesAClassArchiveThatLaterStartsMap() throws Exception {
+        Path log = dir.resolve("forward.log");
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/relay").toString(), "forward", "--listen",
+                "127.0.0.1:0", "--target", "127.0.0.1:7792").redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process relay = builder.start();
+        started.add(relay);
+        await().atMost(Duration.ofSeconds(20)).until(() -> LISTENING.matcher(Files.readString(log)).find());
+        relay.destroy();
+        assertTrue(relay.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, relay.exitValue(), Files.readString(log));
+        try (var files = Files.list(home.resolve("lib"))) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().endsWith(".jsa")).count(),
+                    "the archive, written as the first relay exited");
+        }
+        assertTrue(!Files.readString(log).contains("cds"), "no class-sharing notes in relay's log: " + Files.readString(log));
+
+        Result mapped = launcher(Map.of("RELAY_OPTS", "-Xlog:class+load=info:stderr"), "--version");
+        assertEquals(0, mapped.exit(), mapped.output());
+        assertTrue(mapped.output().contains("dev.relay.cli.Main source: shared objects file (top)"),
+                "relay's classes come from the archive");
+
+        Result off = launcher(Map.of("RELAY_CDS", "off", "RELAY_OPTS", "-Xlog:class+load=info:stderr"), "--version");
+        assertTrue(off.output().contains("dev.relay.cli.Main source: file:"), "RELAY_CDS=off leaves it unused");
+    }
+
+    @Test
     void theSystemdUnitPassesSystemdAnalyzeVerify() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "systemd-analyze not here");
         String unit = Files.readString(home.resolve("systemd/relay.service"), StandardCharsets.UTF_8)
