@@ -55,7 +55,7 @@ public final class RelayConnection {
         counters.increment(RelayCounter.CONNECTIONS_ACCEPTED);
         counters.increment(RelayCounter.CONNECTIONS_ACTIVE);
         client.closeFuture().addListener(f -> onChannelClosed(Direction.UPSTREAM));
-        log.info("conn={} open route={} client={} listener={}", id, route, Addresses.format(ClientAddress.of(client)),
+        log.debug("conn={} open route={} client={} listener={}", id, route, Addresses.format(ClientAddress.of(client)),
                 Addresses.format(client.localAddress()));
     }
 
