@@ -2,7 +2,6 @@ package dev.relay.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
@@ -39,12 +38,9 @@ final class AccessLogSetup {
         sink.setEncoder(encoder(context, config.format()));
         sink.start();
 
-        AsyncAppender async = new AsyncAppender();
+        BatchingAppender async = new BatchingAppender(sink, QUEUE_SIZE, "relay-access-log-writer");
         async.setContext(context);
         async.setName("ACCESS_ASYNC");
-        async.setQueueSize(QUEUE_SIZE);
-        async.setDiscardingThreshold(0);
-        async.addAppender(sink);
         async.start();
 
         ch.qos.logback.classic.Logger access = context.getLogger(AccessLog.LOGGER);

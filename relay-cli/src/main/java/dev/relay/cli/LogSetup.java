@@ -1,6 +1,5 @@
 package dev.relay.cli;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
@@ -16,8 +15,9 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * with {@code -Dlogback.configurationFile=...} this steps aside and logback reads that file.
  *
  * <p>Logs go to stderr (stdout belongs to the data: {@code relay send} prints what the server sent). Event loops
- * hand each line to a queue of 8,192 that one background thread writes, so a slow terminal or journal never stalls
- * relaying; the queue blocks only when full, so no line is dropped, and it is flushed when the JVM exits.
+ * hand each line to a queue of 8,192 that one background thread writes ({@link BatchingAppender}), so a slow
+ * terminal or journal never stalls relaying; the queue blocks only when full, so no line is dropped, and it is
+ * flushed when the JVM exits.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
@@ -40,12 +40,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         stderr.setEncoder(encoder);
         stderr.start();
 
-        AsyncAppender async = new AsyncAppender();
+        BatchingAppender async = new BatchingAppender(stderr, QUEUE_SIZE, "relay-log-writer");
         async.setContext(context);
         async.setName("ASYNC");
-        async.setQueueSize(QUEUE_SIZE);
-        async.setDiscardingThreshold(0);
-        async.addAppender(stderr);
         async.start();
 
         context.getLogger("io.netty").setLevel(Level.WARN);

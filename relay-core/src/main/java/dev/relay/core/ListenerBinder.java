@@ -17,29 +17,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Binds listen addresses for a server: the socket options, the accepting loops, SO_REUSEPORT copies. */
+/**
+ * Binds listen addresses for a server: the socket options, the accepting loops, SO_REUSEPORT copies. A listener
+ * accepts on one of the io loops rather than on a thread of its own: a separate accept thread had to be woken for
+ * each connection and then wake an io loop to hand it over, which cost 7% of the CPU per connection on the
+ * connection-rate test (docs/performance.md).
+ */
 final class ListenerBinder {
 
     private final Transport transport;
-    private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final int ioThreads;
 
-    ListenerBinder(Transport transport, EventLoopGroup acceptGroup, EventLoopGroup ioGroup, int ioThreads) {
+    ListenerBinder(Transport transport, EventLoopGroup ioGroup, int ioThreads) {
         this.transport = transport;
-        this.acceptGroup = acceptGroup;
         this.ioGroup = ioGroup;
         this.ioThreads = ioThreads;
     }
 
     /**
-     * Binds {@code endpoint}: once, accepting on the accept thread; or with {@code reuse_port} on TCP, once per
-     * event loop, each socket accepting on its own loop, so the kernel spreads new connections over all of them.
+     * Binds {@code endpoint}: once, accepting on one io loop (the connections it accepts go to every loop in turn);
+     * or with {@code reuse_port} on TCP, once per event loop, each socket accepting on its own loop, so the kernel
+     * spreads new connections over all of them.
      */
     List<Channel> bind(Endpoint endpoint, Supplier<ListenerRoutes> routes, ServerConfig settings) {
         boolean spread = settings.reusePort() && endpoint instanceof Endpoint.Inet;
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(spread ? ioGroup : acceptGroup, ioGroup)
+                .group(ioGroup, ioGroup)
                 .channel(transport.serverChannelFor(endpoint))
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .childOption(ChannelOption.AUTO_READ, false)

@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,10 +68,9 @@ public final class RelayServer implements AutoCloseable {
     private static final Duration FORCED_CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final Transport transport;
-    private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
-    private final RelayMetrics metrics = new RelayMetrics(RelayVersion.current());
+    private final RelayMetrics metrics;
     private final Consumer<ConnectionSummary> onClosed;
     private final Supplier<ServerConfig> configSource;
     private final ListenerBinder binder;
@@ -83,7 +83,10 @@ public final class RelayServer implements AutoCloseable {
     // Replaced whole under the lock, read without it: the admin API and metrics read them from event loops, which
     // must never wait for a reload that is binding sockets.
     private volatile Map<String, RouteContext> routes = Map.of();
-    private volatile List<RouteContext> draining = List.of();
+    // Removed routes whose connections may still finish. Changed without the server's lock: the drain timer that
+    // takes a route off runs on an io loop, and an io loop must never wait for a reload that is binding sockets
+    // on it (that wait would never end).
+    private final List<RouteContext> draining = new CopyOnWriteArrayList<>();
     private volatile Map<Endpoint, Listener> listenerView = Map.of();
     private volatile ServerConfig config;
     private volatile boolean stopping;
@@ -91,12 +94,12 @@ public final class RelayServer implements AutoCloseable {
     private final CertificateFiles certificateFiles = new CertificateFiles();
     private ScheduledExecutorService certificateCheck;
 
-    private RelayServer(ServerConfig config, Transport transport, EventLoopGroup acceptGroup, EventLoopGroup ioGroup,
-                        int ioThreads, AddressResolverGroup<? extends SocketAddress> resolver, RelayHooks hooks) {
+    private RelayServer(ServerConfig config, Transport transport, EventLoopGroup ioGroup, int ioThreads,
+                        AddressResolverGroup<? extends SocketAddress> resolver, RelayMetrics metrics, RelayHooks hooks) {
         this.config = config;
-        this.binder = new ListenerBinder(transport, acceptGroup, ioGroup, ioThreads);
+        this.metrics = metrics;
+        this.binder = new ListenerBinder(transport, ioGroup, ioThreads);
         this.transport = transport;
-        this.acceptGroup = acceptGroup;
         this.ioGroup = ioGroup;
         this.resolver = resolver;
         // The access log hears of each connection when the config asks for one; where it writes is the logging
@@ -124,8 +127,6 @@ public final class RelayServer implements AutoCloseable {
         Transport transport = Transports.select(config.transport());
         // Fail before any thread starts when the transport cannot carry an address (a Unix socket it lacks).
         checkAddresses(config, transport);
-        EventLoopGroup acceptGroup = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("relay-accept"), transport.ioHandlerFactory());
         int ioThreads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
         EventLoopGroup ioGroup = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("relay-io"), transport.ioHandlerFactory());
@@ -133,18 +134,19 @@ public final class RelayServer implements AutoCloseable {
         if (resolver == null) {
             resolver = DnsResolvers.create(config.dns(), transport);
         }
-        RelayServer server = new RelayServer(config, transport, acceptGroup, ioGroup, ioThreads, resolver, hooks);
+        RelayServer server = new RelayServer(config, transport, ioGroup, ioThreads, resolver,
+                new RelayMetrics(RelayVersion.current()), hooks);
         try {
             synchronized (server) {
                 server.apply(config);
                 if (config.admin().enabled()) {
-                    server.admin = AdminServer.start(server, config.admin(), transport, acceptGroup, ioGroup);
+                    server.admin = AdminServer.start(server, config.admin(), transport, ioGroup);
                 }
                 server.startCertificateChecks(config.certificateCheckInterval());
             }
         } catch (RuntimeException e) {
             server.listeners.values().forEach(Listener::close);
-            shutdown(acceptGroup, ioGroup, resolver);
+            shutdown(ioGroup, resolver);
             throw e;
         }
         if (transport.kind() == TransportKind.EPOLL) {
@@ -398,23 +400,15 @@ public final class RelayServer implements AutoCloseable {
     private void drain(RouteContext route, Duration within) {
         log.info("route {} removed: {} open connections may finish within {}ms", route.name(),
                 route.openConnections(), within.toMillis());
-        draining = plus(draining, route);
+        draining.add(route);
         ioGroup.next().schedule(() -> {
             for (RelayConnection connection : connectionsOf(route.name())) {
                 connection.client().eventLoop().execute(() -> connection.close(CloseReason.ROUTE_REMOVED));
             }
-            synchronized (this) {
-                draining = draining.stream().filter(r -> r != route).toList();
-            }
+            draining.remove(route);
             metrics.removeRoute(route.name());
             route.retire();
         }, within.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static List<RouteContext> plus(List<RouteContext> list, RouteContext one) {
-        List<RouteContext> more = new ArrayList<>(list);
-        more.add(one);
-        return List.copyOf(more);
     }
 
     private List<RelayConnection> connectionsOf(String route) {
@@ -543,19 +537,17 @@ public final class RelayServer implements AutoCloseable {
         }
         routes.values().forEach(RouteContext::retire);
         draining.forEach(RouteContext::retire);
-        shutdown(acceptGroup, ioGroup, resolver);
+        shutdown(ioGroup, resolver);
         log.info("relay stopped");
         stopped.complete(null);
     }
 
-    private static void shutdown(EventLoopGroup acceptGroup, EventLoopGroup ioGroup,
+    private static void shutdown(EventLoopGroup ioGroup,
                                  AddressResolverGroup<? extends SocketAddress> resolver) {
         // The resolvers' sockets live on the io loops: close them while the loops still run, so their pending
         // reads are cancelled and their buffers freed.
         resolver.close();
-        acceptGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        acceptGroup.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
         ioGroup.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 }

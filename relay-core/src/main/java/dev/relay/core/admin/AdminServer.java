@@ -47,13 +47,13 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public static AdminServer start(RelayServer relay, AdminConfig config, Transport transport,
-                                    EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
+                                    EventLoopGroup ioGroup) {
         BearerToken token = config.tokenFile() == null ? null : BearerToken.fromFile(config.tokenFile());
         relay.metrics().exportJvm();
         byte[] statusPage = statusPage();
         ExecutorService worker = Executors.newSingleThreadExecutor(new DefaultThreadFactory("relay-admin-work", true));
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptGroup, ioGroup)
+                .group(ioGroup, ioGroup) // a few requests a second: no thread of its own
                 .channel(transport.serverChannelFor(config.listen()))
                 .childHandler(new ChannelInitializer<>() {
                     @Override

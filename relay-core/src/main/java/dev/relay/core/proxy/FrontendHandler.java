@@ -14,7 +14,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
@@ -65,6 +64,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         RouteConfig config = state.config();
         if (config.hexdump()) {
             ctx.pipeline().addBefore(ctx.name(), PipelineNames.HEXDUMP, new HexDumpHandler(connection.id()));
+        }
+        long idleNanos = config.timeouts().idle().toNanos();
+        if (idleNanos > 0) {
+            IdleTimer idle = new IdleTimer(connection, client.eventLoop(), idleNanos);
+            client.closeFuture().addListener(f -> idle.cancel());
         }
         long maxMillis = config.timeouts().maxDuration().toMillis();
         if (maxMillis > 0) {
@@ -186,10 +190,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             earlyFin = true;
-        } else if (evt instanceof IdleStateEvent) {
-            if (connection != null) {
-                connection.close(CloseReason.IDLE_TIMEOUT);
-            }
         } else {
             ctx.fireUserEventTriggered(evt);
         }

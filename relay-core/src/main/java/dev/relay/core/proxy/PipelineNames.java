@@ -7,7 +7,6 @@ public final class PipelineNames {
     public static final String TLS = "relay-tls";
     public static final String TLS_GATE = "relay-tls-gate";
     public static final String UPSTREAM_TLS = "relay-upstream-tls";
-    public static final String IDLE = "relay-idle";
     public static final String PROXY_DECODER = "relay-proxy-decoder";
     public static final String PROXY_HEADER = "relay-proxy-header";
     public static final String PROXY_ENCODER = "relay-proxy-encoder";

@@ -8,15 +8,13 @@ import io.netty.channel.ChannelPipeline;
 import dev.relay.core.config.ProxyProtocolConfig;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import dev.relay.core.tls.ServerTls;
-import io.netty.handler.timeout.IdleStateHandler;
 
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Builds an accepted client's pipeline: the PROXY header reader when the address takes one; then, on an address
  * shared by server name, the {@link ServerNameRouter} that picks the route; then the route's stages: TLS when it
- * terminates, the idle timer (when enabled), the {@link FrontendHandler}. The routes are looked up per connection,
+ * terminates, and the {@link FrontendHandler} (which starts the idle timer, {@link IdleTimer}). The routes are looked up per connection,
  * so a reload can hand a listener to other routes or settings.
  */
 public final class RelayChannelInitializer extends ChannelInitializer<Channel> {
@@ -52,18 +50,13 @@ public final class RelayChannelInitializer extends ChannelInitializer<Channel> {
         }
     }
 
-    /** The stages one route puts behind whatever chose it: TLS termination, the idle timer, the frontend. */
+    /** The stages one route puts behind whatever chose it: TLS termination, the frontend. */
     static void addRouteStages(ChannelPipeline pipeline, RouteContext route) {
         RouteContext.State state = route.state();
         ServerTls tls = route.tls();
         if (tls != null) {
             pipeline.addLast(PipelineNames.TLS, tls.newHandler(state.config().timeouts().handshake().toMillis()))
                     .addLast(PipelineNames.TLS_GATE, new TlsHandshakeGate());
-        }
-        long idleMillis = state.config().timeouts().idle().toMillis();
-        if (idleMillis > 0) {
-            // All-idle on the client side covers both directions: reads are client->upstream, writes the reverse.
-            pipeline.addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
         }
         pipeline.addLast(PipelineNames.FRONTEND, new FrontendHandler(route, state));
     }

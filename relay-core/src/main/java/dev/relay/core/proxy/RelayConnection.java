@@ -6,6 +6,7 @@ import dev.relay.core.toxic.ToxicSet;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.concurrent.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * The state of one client and its upstream: what moved, what has finished, and why it ended. Every method runs
- * on the pair's event loop, so nothing here needs a lock. Logs one line when the connection opens and one when
- * both sockets have closed.
+ * on the pair's event loop, so nothing here needs a lock. Logs one line when both sockets have closed (and one at
+ * debug level when the connection opens).
  */
 public final class RelayConnection {
 
@@ -44,6 +45,8 @@ public final class RelayConnection {
     private CloseReason reason;
     private String detail = "";
     private boolean finished;
+    private final Ticker clock;
+    private long lastActivityNanos;
 
     RelayConnection(long id, String route, Channel client, RelayCounters counters,
                     Consumer<ConnectionSummary> onFinished) {
@@ -52,6 +55,8 @@ public final class RelayConnection {
         this.client = client;
         this.counters = counters;
         this.onFinished = onFinished;
+        this.clock = client.eventLoop().ticker();
+        this.lastActivityNanos = clock.nanoTime();
         counters.increment(RelayCounter.CONNECTIONS_ACCEPTED);
         counters.increment(RelayCounter.CONNECTIONS_ACTIVE);
         client.closeFuture().addListener(f -> onChannelClosed(Direction.UPSTREAM));
@@ -132,8 +137,14 @@ public final class RelayConnection {
     }
 
     void relayed(Direction direction, int byteCount) {
+        lastActivityNanos = clock.nanoTime();
         bytes[direction.ordinal()] += byteCount;
         counters.add(direction.bytesCounter(), byteCount);
+    }
+
+    /** How long since a byte last moved either way (or since the open, before any did), by the loop's clock. */
+    long quietNanos() {
+        return clock.nanoTime() - lastActivityNanos;
     }
 
     void buffered(Direction direction, long pendingBytes) {

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -77,8 +76,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             if (!connection.isClosing()) {
                 Channels.shutdownOutputAfterFlush(peer).addListener(f -> connection.finRelayed(direction));
             }
-        } else if (evt instanceof IdleStateEvent) {
-            connection.close(CloseReason.IDLE_TIMEOUT);
         } else {
             ctx.fireUserEventTriggered(evt);
         }

@@ -8,12 +8,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -164,8 +164,17 @@ class RelayHandlerTest {
     }
 
     @Test
-    void idleTimeoutClosesBothSides() {
-        client.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+    void theIdleTimerClosesBothSidesOnlyAfterATimeoutWithoutABytePassing() {
+        new IdleTimer(connection, client.eventLoop(), TimeUnit.MILLISECONDS.toNanos(300));
+        client.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        client.writeInbound(text("still here"));
+        ((ByteBuf) upstream.readOutbound()).release();
+        client.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        client.runScheduledPendingTasks();
+        assertTrue(finished.isEmpty(), "a byte moved 200 ms ago: not idle yet");
+
+        client.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        client.runScheduledPendingTasks();
         assertEquals(CloseReason.IDLE_TIMEOUT, finished.get(0).reason());
         assertEquals(0, counters.get(RelayCounter.CONNECTIONS_ACTIVE));
         assertNothingLeft(client);
