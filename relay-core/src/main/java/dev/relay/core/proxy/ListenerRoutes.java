@@ -49,11 +49,6 @@ public final class ListenerRoutes {
         this.fallback = withoutNames;
     }
 
-    /** An address that feeds one route. */
-    public static ListenerRoutes of(RouteContext route) {
-        return new ListenerRoutes(List.of(new Member(route, route.state().config().serverNames())));
-    }
-
     /** True when connections are routed by their ClientHello's server name. */
     public boolean byServerName() {
         return exact.size() + wildcards.size() > 0;
@@ -86,9 +81,5 @@ public final class ListenerRoutes {
     public Duration clientHelloTimeout() {
         return members.stream().map(m -> m.route().state().config().timeouts().handshake())
                 .min(Comparator.naturalOrder()).orElseThrow();
-    }
-
-    public List<Member> members() {
-        return members;
     }
 }

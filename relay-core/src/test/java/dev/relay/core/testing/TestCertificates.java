@@ -2,8 +2,13 @@ package dev.relay.core.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.concurrent.TimeUnit;
 
 /** Self-signed EC certificates made by the openssl command at test time, so no private key is ever committed. */
@@ -12,6 +17,23 @@ public final class TestCertificates {
     private static final Path OPENSSL = Path.of("/usr/bin/openssl");
 
     private TestCertificates() {
+    }
+
+    /** A client-side TLS context that trusts exactly {@code certs} (self-signed server certificates). */
+    public static SSLContext trusting(Path... certs) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        for (Path cert : certs) {
+            try (InputStream in = Files.newInputStream(cert)) {
+                trust.setCertificateEntry(cert.getFileName().toString(),
+                        CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
     }
 
     /** A certificate for {@code name} (its CN and only DNS name) and its key, in {@code dir}: {cert, key}. */

@@ -17,19 +17,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -127,7 +121,7 @@ class ServerNameRoutingTest {
                              .tls(new TlsConfig(List.of(new TlsConfig.Certificate(cert[0], cert[1])))).build(),
                      route("passthrough", shared, passthrough).build())) {
             int port = ((InetSocketAddress) relay.address()).getPort();
-            try (SSLSocket socket = (SSLSocket) trusting(cert[0]).getSocketFactory().createSocket("127.0.0.1", port)) {
+            try (SSLSocket socket = (SSLSocket) TestCertificates.trusting(cert[0]).getSocketFactory().createSocket("127.0.0.1", port)) {
                 SSLParameters parameters = socket.getSSLParameters();
                 parameters.setServerNames(List.of(new SNIHostName("secure.relay.test")));
                 socket.setSSLParameters(parameters);
@@ -156,18 +150,5 @@ class ServerNameRoutingTest {
             Loopback.writeFully(before, hello);
             assertEquals(1, Loopback.greeting(before), "accepted before the reload, routed after it: same socket");
         }
-    }
-
-    private static SSLContext trusting(Path cert) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(cert)) {
-            trust.setCertificateEntry("relay", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 }

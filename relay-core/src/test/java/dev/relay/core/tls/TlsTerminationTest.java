@@ -18,7 +18,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -26,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -60,22 +58,6 @@ class TlsTerminationTest {
                 .build());
     }
 
-    private static SSLContext trusting(Path... certs) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        for (Path cert : certs) {
-            try (InputStream in = Files.newInputStream(cert)) {
-                trust.setCertificateEntry(cert.getFileName().toString(),
-                        CertificateFactory.getInstance("X.509").generateCertificate(in));
-            }
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void theJdkClientGetsTheCertificateItsNameAsksForAndItsBytesGoThrough(TransportKind transport) throws Exception {
@@ -85,7 +67,7 @@ class TlsTerminationTest {
              TestRelay relay = relay(transport, upstream, a, b)) {
             for (String name : List.of("a.relay.test", "b.relay.test")) {
                 InetSocketAddress address = (InetSocketAddress) relay.address();
-                try (SSLSocket socket = (SSLSocket) trusting(a[0], b[0]).getSocketFactory()
+                try (SSLSocket socket = (SSLSocket) TestCertificates.trusting(a[0], b[0]).getSocketFactory()
                         .createSocket("127.0.0.1", address.getPort())) {
                     SSLParameters parameters = socket.getSSLParameters();
                     parameters.setServerNames(List.of(new SNIHostName(name)));
@@ -116,13 +98,13 @@ class TlsTerminationTest {
                      .withCertificateCheckInterval(Duration.ofMillis(100)))) {
             int port = ((InetSocketAddress) relay.address()).getPort();
             X509Certificate before = readCertificate(a[0]);
-            try (SSLSocket open = (SSLSocket) trusting(a[0]).getSocketFactory().createSocket("127.0.0.1", port)) {
+            try (SSLSocket open = (SSLSocket) TestCertificates.trusting(a[0]).getSocketFactory().createSocket("127.0.0.1", port)) {
                 assertEquals(before, open.getSession().getPeerCertificates()[0]);
                 assertEquals(7, open.getInputStream().read());
 
                 certificate("a.relay.test"); // renewed in place: the same paths, a new key and serial
                 X509Certificate after = readCertificate(a[0]);
-                await().atMost(Duration.ofSeconds(10)).until(() -> after.equals(servedOn(port, trusting(a[0]))));
+                await().atMost(Duration.ofSeconds(10)).until(() -> after.equals(servedOn(port, TestCertificates.trusting(a[0]))));
 
                 open.getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
                 assertEquals("still here", new String(open.getInputStream().readNBytes(10), StandardCharsets.US_ASCII),
