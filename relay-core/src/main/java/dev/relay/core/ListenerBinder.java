@@ -9,6 +9,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 
 import java.net.InetSocketAddress;
@@ -27,23 +28,52 @@ final class ListenerBinder {
 
     private final Transport transport;
     private final EventLoopGroup ioGroup;
-    private final int ioThreads;
 
-    ListenerBinder(Transport transport, EventLoopGroup ioGroup, int ioThreads) {
+    ListenerBinder(Transport transport, EventLoopGroup ioGroup) {
         this.transport = transport;
         this.ioGroup = ioGroup;
-        this.ioThreads = ioThreads;
     }
 
     /**
      * Binds {@code endpoint}: once, accepting on one io loop (the connections it accepts go to every loop in turn);
-     * or with {@code reuse_port} on TCP, once per event loop, each socket accepting on its own loop, so the kernel
-     * spreads new connections over all of them.
+     * or with {@code reuse_port} on TCP, once per event loop, each socket accepting on its own loop and keeping
+     * the connections it accepts there, so the kernel spreads new connections over all of them.
      */
     List<Channel> bind(Endpoint endpoint, Supplier<ListenerRoutes> routes, ServerConfig settings) {
         boolean spread = settings.reusePort() && endpoint instanceof Endpoint.Inet;
+        SocketAddress address = resolveListenAddress(endpoint);
+        if (address == null) {
+            throw new RelayStartException("cannot listen on " + endpoint + ": cannot resolve "
+                    + ((Endpoint.Inet) endpoint).host(), null);
+        }
+        // With SO_REUSEPORT, each copy accepts on its own loop and keeps what it accepts there: the kernel has
+        // already spread the connections, and handing them on would wake another loop for each.
+        List<EventLoopGroup> acceptors = new ArrayList<>();
+        if (spread) {
+            ioGroup.forEach(loop -> acceptors.add((EventLoop) loop));
+        } else {
+            acceptors.add(ioGroup);
+        }
+        List<Channel> bound = new ArrayList<>();
+        for (EventLoopGroup acceptor : acceptors) {
+            ServerBootstrap bootstrap = bootstrap(acceptor, endpoint, routes, settings, spread);
+            // Port 0 picks a port on the first bind; the other copies must share it.
+            SocketAddress at = bound.isEmpty() ? address : bound.get(0).localAddress();
+            ChannelFuture bind = bootstrap.bind(at).awaitUninterruptibly();
+            if (!bind.isSuccess()) {
+                bound.forEach(c -> c.close().awaitUninterruptibly());
+                throw RelayStartException.cannotListen(endpoint, bind.cause());
+            }
+            bound.add(bind.channel());
+        }
+        return bound;
+    }
+
+    /** A listener on {@code loops}: it accepts on one of them and gives each connection to the next in turn. */
+    private ServerBootstrap bootstrap(EventLoopGroup loops, Endpoint endpoint, Supplier<ListenerRoutes> routes,
+                                      ServerConfig settings, boolean reusePort) {
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(ioGroup, ioGroup)
+                .group(loops, loops)
                 .channel(transport.serverChannelFor(endpoint))
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -55,27 +85,11 @@ final class ListenerBinder {
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
-        RelayChannelInitializer.applyFlowControl(bootstrap);
-        SocketAddress address = resolveListenAddress(endpoint);
-        if (address == null) {
-            throw new RelayStartException("cannot listen on " + endpoint + ": cannot resolve "
-                    + ((Endpoint.Inet) endpoint).host(), null);
-        }
-        if (spread) {
+        if (reusePort) {
             bootstrap.option(transport.reusePortOption(), true);
         }
-        List<Channel> bound = new ArrayList<>();
-        int copies = spread ? ioThreads : 1;
-        for (int i = 0; i < copies; i++) {
-            // Port 0 picks a port on the first bind; the other copies must share it.
-            ChannelFuture bind = bootstrap.bind(i == 0 ? address : bound.get(0).localAddress()).awaitUninterruptibly();
-            if (!bind.isSuccess()) {
-                bound.forEach(c -> c.close().awaitUninterruptibly());
-                throw RelayStartException.cannotListen(endpoint, bind.cause());
-            }
-            bound.add(bind.channel());
-        }
-        return bound;
+        RelayChannelInitializer.applyFlowControl(bootstrap);
+        return bootstrap;
     }
 
     /**

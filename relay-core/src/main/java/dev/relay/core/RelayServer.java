@@ -94,11 +94,11 @@ public final class RelayServer implements AutoCloseable {
     private final CertificateFiles certificateFiles = new CertificateFiles();
     private ScheduledExecutorService certificateCheck;
 
-    private RelayServer(ServerConfig config, Transport transport, EventLoopGroup ioGroup, int ioThreads,
+    private RelayServer(ServerConfig config, Transport transport, EventLoopGroup ioGroup,
                         AddressResolverGroup<? extends SocketAddress> resolver, RelayMetrics metrics, RelayHooks hooks) {
         this.config = config;
         this.metrics = metrics;
-        this.binder = new ListenerBinder(transport, ioGroup, ioThreads);
+        this.binder = new ListenerBinder(transport, ioGroup);
         this.transport = transport;
         this.ioGroup = ioGroup;
         this.resolver = resolver;
@@ -134,7 +134,7 @@ public final class RelayServer implements AutoCloseable {
         if (resolver == null) {
             resolver = DnsResolvers.create(config.dns(), transport);
         }
-        RelayServer server = new RelayServer(config, transport, ioGroup, ioThreads, resolver,
+        RelayServer server = new RelayServer(config, transport, ioGroup, resolver,
                 new RelayMetrics(RelayVersion.current()), hooks);
         try {
             synchronized (server) {
