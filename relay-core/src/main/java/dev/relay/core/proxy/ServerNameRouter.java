@@ -64,7 +64,6 @@ final class ServerNameRouter extends AbstractSniHandler<RouteContext> {
                     + serverName);
             return;
         }
-        timeout.cancel(false);
         RelayChannelInitializer.addRouteStages(ctx.pipeline(), route);
         ctx.fireChannelActive();
         ctx.pipeline().remove(this); // hands the ClientHello bytes it holds to the route's stages
