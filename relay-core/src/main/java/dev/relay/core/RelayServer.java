@@ -160,7 +160,6 @@ public final class RelayServer implements AutoCloseable {
 
     /** Checks the routes' certificate files every {@code interval} (never when zero); see {@link CertificateFiles}. */
     private void startCertificateChecks(Duration interval) {
-        reloadChangedCertificates(); // remembers what the files hold now
         if (interval.isZero()) {
             return;
         }
@@ -331,6 +330,8 @@ public final class RelayServer implements AutoCloseable {
                 drain(route, next.drainTimeout());
             }
         }
+        // A reload has just read every route's certificate files: the periodic check starts from what it read.
+        next.routes().forEach(route -> certificateFiles.changed(route.name(), CertificateFiles.of(route)));
         routes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nextRoutes));
         listenerView = Map.copyOf(listeners);
         config = next;
@@ -343,13 +344,13 @@ public final class RelayServer implements AutoCloseable {
         return new ReloadResult(added, changed, removed, List.of());
     }
 
-    /** Each listen address of {@code next} and the routes it feeds there, with the server names they answer. */
+    /** Each listen address of {@code next} and the routes it feeds there, with their settings in {@code next}. */
     private static Map<Endpoint, ListenerRoutes> listenerRoutes(ServerConfig next, Map<String, RouteContext> routes) {
         Map<Endpoint, List<ListenerRoutes.Member>> members = new LinkedHashMap<>();
         for (RouteConfig route : next.routes()) {
             for (Endpoint endpoint : route.listen()) {
                 members.computeIfAbsent(endpoint, e -> new ArrayList<>())
-                        .add(new ListenerRoutes.Member(routes.get(route.name()), route.serverNames()));
+                        .add(new ListenerRoutes.Member(routes.get(route.name()), route));
             }
         }
         Map<Endpoint, ListenerRoutes> owners = new LinkedHashMap<>();

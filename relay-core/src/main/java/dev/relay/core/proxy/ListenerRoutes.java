@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerNames;
 
 import java.time.Duration;
@@ -17,11 +18,12 @@ import java.util.Map;
  */
 public final class ListenerRoutes {
 
-    /** One route on the address, with the server names it answers there. */
-    public record Member(RouteContext route, ServerNames names) {
+    /** One route on the address, with the settings it takes effect with (its names, its handshake timeout). */
+    public record Member(RouteContext route, RouteConfig config) {
     }
 
-    private final List<Member> members;
+    private final RouteContext first;
+    private final Duration clientHelloTimeout;
     private final Map<String, RouteContext> exact = new HashMap<>();
     /** Wildcards as their suffix ({@code .example.com}), longest first, so the most specific one wins. */
     private final List<Map.Entry<String, RouteContext>> wildcards = new ArrayList<>();
@@ -31,13 +33,19 @@ public final class ListenerRoutes {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("a listen address feeds at least one route");
         }
-        this.members = List.copyOf(members);
+        this.first = members.get(0).route();
         RouteContext withoutNames = null;
+        Duration shortest = null;
         for (Member member : members) {
-            if (!member.names().any()) {
+            ServerNames names = member.config().serverNames();
+            if (!names.any()) {
                 withoutNames = member.route();
             }
-            for (String pattern : member.names().patterns()) {
+            Duration handshake = member.config().timeouts().handshake();
+            if (shortest == null || handshake.compareTo(shortest) < 0) {
+                shortest = handshake;
+            }
+            for (String pattern : names.patterns()) {
                 if (ServerNames.isWildcard(pattern)) {
                     wildcards.add(Map.entry(pattern.substring(1), member.route()));
                 } else {
@@ -47,6 +55,7 @@ public final class ListenerRoutes {
         }
         wildcards.sort(Comparator.comparingInt((Map.Entry<String, RouteContext> e) -> e.getKey().length()).reversed());
         this.fallback = withoutNames;
+        this.clientHelloTimeout = shortest;
     }
 
     /** True when connections are routed by their ClientHello's server name. */
@@ -56,7 +65,7 @@ public final class ListenerRoutes {
 
     /** The route that comes first in the config: the one that also reads the address's PROXY headers. */
     public RouteContext first() {
-        return members.get(0).route();
+        return first;
     }
 
     /** The route for a client that asked for {@code serverName} (null: none, or not TLS); null when none takes it. */
@@ -79,7 +88,6 @@ public final class ListenerRoutes {
 
     /** How long a client may take to send its ClientHello: the shortest handshake timeout of the routes here. */
     public Duration clientHelloTimeout() {
-        return members.stream().map(m -> m.route().state().config().timeouts().handshake())
-                .min(Comparator.naturalOrder()).orElseThrow();
+        return clientHelloTimeout;
     }
 }

@@ -252,15 +252,18 @@ public final class RouteContext {
 
     /** A PROXY header that could not be accepted: counted, logged at a bounded pace, and the connection closed. */
     void rejectProxyHeader(Channel client, String why) {
-        counters.increment(RelayCounter.CONNECTIONS_REJECTED_PROXY);
-        rejections.warn("route={} refused peer={}: {}", name, Addresses.format(client.remoteAddress()), why);
-        client.close();
+        refuseBeforeRelaying(client, RelayCounter.CONNECTIONS_REJECTED_PROXY, "peer", why);
     }
 
     /** A client no route on its listen address takes by server name: counted, logged at a bounded pace, closed. */
     void rejectServerName(Channel client, String why) {
-        counters.increment(RelayCounter.CONNECTIONS_REJECTED_SERVER_NAME);
-        rejections.warn("route={} refused client={}: {}", name, Addresses.format(client.remoteAddress()), why);
+        refuseBeforeRelaying(client, RelayCounter.CONNECTIONS_REJECTED_SERVER_NAME, "client", why);
+    }
+
+    /** Closed before relaying began; {@code who} names the remote end in the log (a PROXY peer is not the client). */
+    private void refuseBeforeRelaying(Channel client, RelayCounter counter, String who, String why) {
+        counters.increment(counter);
+        rejections.warn("route={} refused {}={}: {}", name, who, Addresses.format(client.remoteAddress()), why);
         client.close();
     }
 

@@ -3,12 +3,10 @@ package dev.relay.core.tls;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.TlsConfig;
 import dev.relay.core.config.UpstreamTlsConfig;
+import dev.relay.core.config.file.FileDigest;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,8 +15,8 @@ import java.util.Objects;
 
 /**
  * Tells when a route's certificate, key and CA files were replaced, as a renewal (certbot, cert-manager) does.
- * It compares a digest of their content, not modification times: a Kubernetes secret swaps a symlink, and a
- * renewal may keep the time. Files are read on the caller's thread, which must not be an event loop.
+ * It compares a {@link FileDigest} of their content. Files are read on the caller's thread, which must not be an
+ * event loop.
  */
 public final class CertificateFiles {
 
@@ -46,7 +44,7 @@ public final class CertificateFiles {
      * While a file cannot be read (mid-replace), nothing is said to have changed.
      */
     public synchronized boolean changed(String key, List<Path> files) {
-        byte[] now = digest(files);
+        byte[] now = FileDigest.of(files);
         if (now == null) {
             return false;
         }
@@ -57,20 +55,5 @@ public final class CertificateFiles {
     /** Forgets {@code key}'s files (its route is gone). */
     public synchronized void forget(String key) {
         lastSeen.remove(key);
-    }
-
-    private static byte[] digest(List<Path> files) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Path file : files) {
-                sha.update(file.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                sha.update(Files.readAllBytes(file));
-            }
-            return sha.digest();
-        } catch (IOException e) {
-            return null;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

@@ -39,7 +39,7 @@ class ServerNameRouterTest {
 
     private static ListenerRoutes routes(RouteContext... routes) {
         return new ListenerRoutes(java.util.Arrays.stream(routes)
-                .map(r -> new ListenerRoutes.Member(r, r.state().config().serverNames())).toList());
+                .map(r -> new ListenerRoutes.Member(r, r.state().config())).toList());
     }
 
     @Test

@@ -3,13 +3,10 @@ package dev.relay.core.config.file;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,15 +54,8 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    /** The content's digest, or null while the file cannot be read (mid-replace): no change is assumed then. */
     private byte[] digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(path));
-        } catch (IOException e) {
-            return null;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return FileDigest.of(List.of(path));
     }
 
     @Override

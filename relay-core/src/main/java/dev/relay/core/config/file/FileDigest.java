@@ -1,0 +1,35 @@
+package dev.relay.core.config.file;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+/**
+ * A digest of what some files hold (and their names), to tell when a file was replaced: by content, not by time,
+ * since editors rename a new file into place, Kubernetes swaps a symlink, and a renewal may keep the time.
+ */
+public final class FileDigest {
+
+    private FileDigest() {
+    }
+
+    /** The SHA-256 of {@code files}, or null while one cannot be read (mid-replace). Blocks: not on an event loop. */
+    public static byte[] of(List<Path> files) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Path file : files) {
+                sha.update(file.toString().getBytes(StandardCharsets.UTF_8));
+                sha.update(Files.readAllBytes(file));
+            }
+            return sha.digest();
+        } catch (IOException e) {
+            return null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
