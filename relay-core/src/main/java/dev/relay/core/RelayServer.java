@@ -256,12 +256,15 @@ public final class RelayServer implements AutoCloseable {
         if (!next.accessLog().equals(current.accessLog())) {
             notApplied.add("access_log");
         }
+        if (next.splice() != current.splice()) {
+            notApplied.add("splice " + next.splice());
+        }
         if (!next.certificateCheckInterval().equals(current.certificateCheckInterval())) {
             notApplied.add("certificate_check_interval");
         }
         ServerConfig effective = new ServerConfig(current.transport(), current.ioThreads(), next.backlog(),
                 current.reusePort(), next.drainTimeout(), current.dns(), current.admin(), current.accessLog(),
-                next.routes(), current.certificateCheckInterval());
+                next.routes(), current.certificateCheckInterval(), current.splice());
         checkAddresses(effective, transport);
         ReloadResult result = apply(effective);
         result = new ReloadResult(result.added(), result.changed(), result.removed(), notApplied);
@@ -281,7 +284,7 @@ public final class RelayServer implements AutoCloseable {
             RouteContext running = routes.get(route.name());
             if (running == null) {
                 nextRoutes.put(route.name(), new RouteContext(route, transport, resolver, registry, connectionIds,
-                        metrics.forRoute(route.name()), onClosed));
+                        metrics.forRoute(route.name()), onClosed, next.splice()));
                 added.add(route.name());
             } else {
                 nextRoutes.put(route.name(), running);

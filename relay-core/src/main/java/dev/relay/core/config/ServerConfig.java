@@ -24,6 +24,8 @@ import java.util.Set;
  * @param certificateCheckInterval how often the routes' certificate, key and CA files are checked for a change
  *                     (a renewal), which is then served to new connections; zero disables (a reload cannot change
  *                     it; a reload always reads the files again)
+ * @param splice       relay with splice(2), socket to pipe to socket inside the kernel, where the transport is epoll
+ *                     and nothing on a route needs to see the bytes (a reload cannot change it)
  * @param routes       the routes, by unique name; routes share a listen address only by server name
  *                     ({@link ListenerSharing})
  */
@@ -37,7 +39,8 @@ public record ServerConfig(
         AdminConfig admin,
         AccessLogConfig accessLog,
         List<RouteConfig> routes,
-        Duration certificateCheckInterval) {
+        Duration certificateCheckInterval,
+        boolean splice) {
 
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_BACKLOG = 1024;
@@ -68,7 +71,7 @@ public record ServerConfig(
     public static ServerConfig of(RouteConfig... routes) {
         return new ServerConfig(TransportKind.AUTO, 0, DEFAULT_BACKLOG, false, DEFAULT_DRAIN_TIMEOUT,
                 DnsConfig.DEFAULT, AdminConfig.OFF, AccessLogConfig.OFF, List.of(routes),
-                DEFAULT_CERTIFICATE_CHECK_INTERVAL);
+                DEFAULT_CERTIFICATE_CHECK_INTERVAL, true);
     }
 
     public Optional<RouteConfig> route(String name) {
@@ -78,25 +81,31 @@ public record ServerConfig(
     /** This config with other routes. */
     public ServerConfig withRoutes(List<RouteConfig> value) {
         return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, admin, accessLog, value,
-                certificateCheckInterval);
+                certificateCheckInterval, splice);
     }
 
     /** This config with SO_REUSEPORT listeners on or off. */
     public ServerConfig withReusePort(boolean value) {
         return new ServerConfig(transport, ioThreads, backlog, value, drainTimeout, dns, admin, accessLog, routes,
-                certificateCheckInterval);
+                certificateCheckInterval, splice);
     }
 
     /** This config with an admin listener. */
     public ServerConfig withAdmin(AdminConfig value) {
         return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, value, accessLog, routes,
-                certificateCheckInterval);
+                certificateCheckInterval, splice);
     }
 
     /** This config checking certificate files every {@code value} (zero: never). */
     public ServerConfig withCertificateCheckInterval(Duration value) {
         return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, admin, accessLog, routes,
-                value);
+                value, splice);
+    }
+
+    /** This config with splice(2) relaying allowed or not. */
+    public ServerConfig withSplice(boolean value) {
+        return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, admin, accessLog, routes,
+                certificateCheckInterval, value);
     }
 
     public ServerConfig withRoutes(RouteConfig... value) {
@@ -106,6 +115,6 @@ public record ServerConfig(
     /** This config on another transport, with {@code ioThreads} loops and {@code drainTimeout}: what tests tune. */
     public ServerConfig with(TransportKind value, int threads, Duration drain) {
         return new ServerConfig(value, threads, backlog, reusePort, drain, dns, admin, accessLog, routes,
-                certificateCheckInterval);
+                certificateCheckInterval, splice);
     }
 }

@@ -20,6 +20,8 @@ public enum RelayCounter {
             "proxy_protocol"),
     CONNECTIONS_REJECTED_SERVER_NAME("relay_connections_rejected_total", Kind.COUNTER, Labels.REJECTED_HELP, "reason",
             "server_name"),
+    CONNECTIONS_SPLICED("relay_connections_spliced_total", Kind.COUNTER,
+            "Connections relayed with splice(2), socket to pipe to socket inside the kernel (epoll only)."),
     CONNECT_RETRIES("relay_connect_retries_total", Kind.COUNTER,
             "Upstream connects tried again on another upstream after one failed."),
     BYTES_UPSTREAM("relay_bytes_total", Kind.COUNTER, Labels.BYTES_HELP, "direction", "upstream"),

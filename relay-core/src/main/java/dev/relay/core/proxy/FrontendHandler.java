@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.util.ReferenceCountUtil;
@@ -98,7 +99,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         long budgetMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectDeadlineNanos - System.nanoTime()));
         RelayConnection conn = connection;
         upstream.dialing();
+        // A connection that may be spliced reads nothing on the upstream until it is spliced or, failing that, relayed.
+        boolean maySplice = route.maySplice(client, state, upstream);
         ChannelFuture connect = route.upstreamBootstrap(upstream, client.eventLoop(), budgetMillis)
+                .option(ChannelOption.AUTO_READ, !maySplice)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -115,14 +119,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                             channel.pipeline().addLast(PipelineNames.UPSTREAM_TLS,
                                     tls.newHandler(channel.alloc(), upstream.address()));
                         }
-                        channel.pipeline().addLast(PipelineNames.RELAY,
-                                new RelayHandler(client, Direction.DOWNSTREAM, conn));
+                        channel.pipeline().addLast(maySplice ? PipelineNames.HELD : PipelineNames.RELAY, maySplice
+                                ? new HeldInput(Direction.DOWNSTREAM, conn)
+                                : new RelayHandler(client, Direction.DOWNSTREAM, conn));
                     }
                 })
                 .connect(route.addressOf(upstream.address()));
         connect.channel().closeFuture().addListener(f -> upstream.released());
         connection.upstreamDialed(connect.channel(), upstream.address().toString());
-        connect.addListener(f -> upstreamConnected(ctx, connect, upstream));
+        connect.addListener(f -> {
+            if (connect.isSuccess() && connect.channel().pipeline().get(PipelineNames.PROXY_WRITER) != null) {
+                // Netty tells the connect's listeners before the pipeline hears channelActive, where the PROXY header
+                // is written: the client's early bytes (and FIN) wait one task so that the header goes first.
+                connect.channel().eventLoop().execute(() -> upstreamConnected(ctx, connect, upstream));
+            } else {
+                upstreamConnected(ctx, connect, upstream);
+            }
+        });
     }
 
     private void upstreamConnected(ChannelHandlerContext ctx, ChannelFuture connect, Upstream upstream) {
@@ -148,6 +161,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         connection.upstreamConnected();
+        if (connect.channel().pipeline().get(PipelineNames.HELD) instanceof HeldInput upstreamHeld) {
+            if (early.isEmpty() && !earlyFin) {
+                HeldInput clientHeld = new HeldInput(Direction.UPSTREAM, connection);
+                ctx.pipeline().replace(this, PipelineNames.HELD, clientHeld);
+                SpliceHandover.begin(connection, ctx.channel(), connect.channel(), clientHeld, upstreamHeld);
+                return;
+            }
+            // The client sent bytes before the upstream answered: they go through the ByteBuf path, and so does the rest.
+            upstreamHeld.relayInstead(new RelayHandler(ctx.channel(), Direction.DOWNSTREAM, connection));
+        }
         ctx.pipeline().addAfter(ctx.name(), PipelineNames.RELAY,
                 new RelayHandler(connect.channel(), Direction.UPSTREAM, connection));
         if (!route.toxics().isEmpty()) {

@@ -14,6 +14,7 @@ public final class PipelineNames {
     public static final String HEXDUMP = "relay-hexdump";
     public static final String FRONTEND = "relay-frontend";
     public static final String RELAY = "relay-relay";
+    public static final String HELD = "relay-held";
     public static final String TOXIC = "relay-toxic";
 
     private PipelineNames() {

@@ -47,6 +47,8 @@ public final class RelayConnection {
     private boolean finished;
     private final Ticker clock;
     private long lastActivityNanos;
+    /** Set once the pair relays with splice(2); every close ends the splicing before the sockets close. */
+    private SpliceRelay splice;
 
     RelayConnection(long id, String route, Channel client, RelayCounters counters,
                     Consumer<ConnectionSummary> onFinished) {
@@ -96,6 +98,23 @@ public final class RelayConnection {
 
     boolean isClosing() {
         return reason != null;
+    }
+
+    /** The pair is relayed by {@code relay} from now on. */
+    void spliced(SpliceRelay relay) {
+        splice = relay;
+        counters.increment(RelayCounter.CONNECTIONS_SPLICED);
+    }
+
+    /** Whether the pair is relayed with splice(2). */
+    public boolean isSpliced() {
+        return splice != null;
+    }
+
+    private void stopSplicing() {
+        if (splice != null) {
+            splice.stop();
+        }
     }
 
     /** A connect to {@code name} started on {@code channel}; a retry replaces the attempt that failed. */
@@ -204,6 +223,7 @@ public final class RelayConnection {
         }
         reason = why;
         detail = cause;
+        stopSplicing();
         Channels.closeOnFlush(client);
         if (upstream != null) {
             Channels.closeOnFlush(upstream);
@@ -217,6 +237,7 @@ public final class RelayConnection {
         }
         reason = CloseReason.RESET;
         detail = "reset_peer toxic";
+        stopSplicing();
         Channels.reset(client);
         if (upstream != null) {
             upstream.close();
@@ -259,6 +280,7 @@ public final class RelayConnection {
         }
         reason = CloseReason.RESET;
         detail = direction.sourceSide() + ": " + Failures.describe(cause);
+        stopSplicing();
         Channel failedSide = direction == Direction.UPSTREAM ? client : upstream;
         Channel otherSide = direction == Direction.UPSTREAM ? upstream : client;
         if (failedSide != null) {
@@ -279,6 +301,7 @@ public final class RelayConnection {
             // A socket closed without relay asking: end the other side the way that side ended.
             close(CloseReason.finishedFirst(sideOf));
         }
+        stopSplicing();
         if (finished || client.isOpen() || (upstream != null && upstream.isOpen())) {
             return;
         }

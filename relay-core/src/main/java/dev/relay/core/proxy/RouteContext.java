@@ -59,11 +59,13 @@ public final class RouteContext {
     private final ToxicSet toxics = new ToxicSet();
     private volatile ServerTls tls;
     private volatile ClientTls upstreamTls;
+    private final boolean splice;
 
     public RouteContext(RouteConfig config, Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
                         ConnectionRegistry registry, AtomicLong connectionIds, RouteMetrics metrics,
-                        Consumer<ConnectionSummary> onClosed) {
+                        Consumer<ConnectionSummary> onClosed, boolean splice) {
         this.metrics = metrics;
+        this.splice = splice;
         this.name = config.name();
         this.transport = transport;
         this.registry = registry;
@@ -191,6 +193,23 @@ public final class RouteContext {
     /** Open connections on this route, counted from admission to the client socket's close. */
     public int openConnections() {
         return admitted.get();
+    }
+
+    /**
+     * Whether a connection from {@code client} to {@code upstream} may be relayed with splice(2): splicing is on,
+     * both sides are TCP on epoll, and nothing on the route needs to see the bytes (hex dump, capture, TLS either
+     * way, toxics). Bytes already read from the client (a PROXY header's tail, a ClientHello read for routing)
+     * keep a connection on the ByteBuf path too; the caller checks those.
+     */
+    boolean maySplice(Channel client, State current, Upstream upstream) {
+        return splice
+                && SpliceNative.supports(client)
+                && upstream.address() instanceof Endpoint.Inet
+                && !current.config().hexdump()
+                && capture == null
+                && tls == null
+                && upstreamTls == null
+                && toxics.isEmpty();
     }
 
     /** A connect template for {@code upstream}, bound to {@code loop} so the upstream shares the client's loop. */

@@ -34,7 +34,7 @@ class ServerNameRouterTest {
                 .timeouts(new RouteTimeouts(Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO, Duration.ofSeconds(2)))
                 .build();
         return new RouteContext(config, Transports.select(TransportKind.NIO), DefaultAddressResolverGroup.INSTANCE,
-                new ConnectionRegistry(), new AtomicLong(), RouteMetrics.NONE, summary -> { });
+                new ConnectionRegistry(), new AtomicLong(), RouteMetrics.NONE, summary -> { }, false);
     }
 
     private static ListenerRoutes routes(RouteContext... routes) {

@@ -49,7 +49,7 @@ class DnsReResolutionTest {
                     .upstream(Endpoint.parse("upstream.relay.test:" + port)).build();
             ServerConfig config = new ServerConfig(transport, 2, ServerConfig.DEFAULT_BACKLOG, false, Duration.ofSeconds(2),
                     resolveEverySecond, AdminConfig.OFF, AccessLogConfig.OFF, List.of(route),
-                    ServerConfig.DEFAULT_CERTIFICATE_CHECK_INTERVAL);
+                    ServerConfig.DEFAULT_CERTIFICATE_CHECK_INTERVAL, true);
             try (TestRelay relay = TestRelay.start(config)) {
                 assertEquals(4, greetingThrough(relay), "first at 127.0.0.1");
                 dns.answer(v6);

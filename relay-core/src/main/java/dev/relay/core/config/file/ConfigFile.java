@@ -51,7 +51,7 @@ public final class ConfigFile {
 
     private static final String[] TOP_KEYS =
             {"transport", "io_threads", "backlog", "reuse_port", "drain_timeout", "dns", "admin", "access_log",
-                "defaults", "routes", "certificate_check_interval"};
+                "defaults", "routes", "certificate_check_interval", "splice"};
     private static final String[] ROUTE_KEYS = {"name", "listen", "upstreams", "balance", "health_check",
             "connect_retries", "timeouts", "limits", "acl", "hexdump", "capture", "proxy_protocol", "send_proxy",
             "tls", "upstream_tls", "server_names"};
@@ -118,6 +118,7 @@ public final class ConfigFile {
             int ioThreads = top.integer("io_threads", 0);
             int backlog = top.integer("backlog", ServerConfig.DEFAULT_BACKLOG);
             boolean reusePort = top.bool("reuse_port", false);
+            boolean splice = top.bool("splice", true);
             var drain = top.duration("drain_timeout", ServerConfig.DEFAULT_DRAIN_TIMEOUT);
             var certificateCheck = top.duration("certificate_check_interval",
                     ServerConfig.DEFAULT_CERTIFICATE_CHECK_INTERVAL);
@@ -130,7 +131,7 @@ public final class ConfigFile {
                 return null;
             }
             return build(top.node(), () -> new ServerConfig(transport, ioThreads, backlog, reusePort, drain, dns, admin,
-                    accessLog, routes, certificateCheck));
+                    accessLog, routes, certificateCheck, splice));
         }
 
         private DnsConfig dns(Section dns) {

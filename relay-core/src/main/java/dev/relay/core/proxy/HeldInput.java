@@ -1,0 +1,105 @@
+package dev.relay.core.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.ArrayDeque;
+
+/**
+ * Holds what a channel reads while its connection is being handed to the splice path: reads are off then, but
+ * epoll still reads what arrives with a FIN. The held bytes (at most one read batch) and the FIN go first, either
+ * to the splice path or, when the hand-over is given up, through a {@link RelayHandler} put in this handler's place.
+ */
+final class HeldInput extends ChannelInboundHandlerAdapter {
+
+    private final Direction direction;
+    private final RelayConnection connection;
+    private final ArrayDeque<ByteBuf> bytes = new ArrayDeque<>(2);
+    private boolean fin;
+    private ChannelHandlerContext context;
+
+    /** @param direction the direction of the bytes read on the channel this handler sits on */
+    HeldInput(Direction direction, RelayConnection connection) {
+        this.direction = direction;
+        this.connection = connection;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf && !connection.isClosing()) {
+            bytes.add(buf);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            fin = true;
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        connection.failed(direction, cause);
+    }
+
+    /** Takes the held bytes out, in order; the caller owns them. */
+    ArrayDeque<ByteBuf> takeBytes() {
+        ArrayDeque<ByteBuf> taken = new ArrayDeque<>(bytes);
+        bytes.clear();
+        return taken;
+    }
+
+    /** Whether the channel's input ended while held. */
+    boolean finished() {
+        return fin;
+    }
+
+    /** Leaves the pipeline; whatever is still held is released. */
+    void remove() {
+        context.pipeline().remove(this);
+    }
+
+    /**
+     * Gives the channel to {@code relay} instead: the held bytes and FIN go through it first, then reading resumes.
+     */
+    void relayInstead(ChannelHandler relay) {
+        context.pipeline().addAfter(context.name(), PipelineNames.RELAY, relay);
+        boolean hadBytes = !bytes.isEmpty();
+        for (ByteBuf buf; (buf = bytes.poll()) != null; ) {
+            context.fireChannelRead(buf);
+        }
+        if (hadBytes) {
+            context.fireChannelReadComplete();
+        }
+        if (fin) {
+            context.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        }
+        boolean resume = !fin;
+        var channel = context.channel();
+        remove();
+        if (resume) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        for (ByteBuf buf; (buf = bytes.poll()) != null; ) {
+            buf.release();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.relay.core.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.unix.FileDescriptor;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+
+/**
+ * One direction of a spliced connection: bytes go from the source socket into a pipe and from the pipe into the
+ * target socket. The pipe is the direction's whole buffer: at most {@link #PIPE_LIMIT} bytes are spliced into it
+ * ahead of the target (a pipe's 16 slots can hold far more when the kernel's socket buffers are large pages), so
+ * a slow target stops the source once that much waits.
+ *
+ * <p>splice(2) answers 0 both when nothing can move and at the end of the stream. This flow decides "end" only
+ * when the pipe was empty (so it had room), epoll said the peer hung up, and still nothing came.
+ */
+final class SpliceFlow {
+
+    /** The most bytes waiting in one direction's pipe, the splice path's per-direction memory bound. */
+    static final int PIPE_LIMIT = 64 * 1024;
+
+    private final Direction direction;
+    private final SpliceSocket source;
+    private final SpliceSocket target;
+    private final ArrayDeque<ByteBuf> held;
+    private final RelayConnection connection;
+    private FileDescriptor pipeRead;
+    private FileDescriptor pipeWrite;
+    private int inPipe;
+    /** The last fill found the pipe full (or the socket empty: splice cannot say which); set until a drain frees room. */
+    private boolean stalled;
+    /** The target took less than was there: wait for it to be writable. */
+    private boolean blocked;
+    private boolean ended;
+    private boolean finSent;
+
+    SpliceFlow(Direction direction, SpliceSocket source, SpliceSocket target, ArrayDeque<ByteBuf> held,
+               boolean endedWhileHeld, RelayConnection connection) {
+        this.direction = direction;
+        this.source = source;
+        this.target = target;
+        this.held = held;
+        this.connection = connection;
+        this.blocked = !held.isEmpty();
+        if (endedWhileHeld) {
+            ended = true;
+            connection.finishedReading(direction);
+        }
+    }
+
+    Direction direction() {
+        return direction;
+    }
+
+    boolean wantsRead() {
+        return !ended && !stalled;
+    }
+
+    boolean wantsWrite() {
+        return blocked;
+    }
+
+    boolean done() {
+        return finSent;
+    }
+
+    /**
+     * Splices what the source has into the pipe; returns the bytes moved. {@code peerHungUp}: epoll reported the
+     * peer's FIN (or a hang-up) with this wake-up, so nothing moving into an empty pipe means the stream ended.
+     */
+    int fill(boolean peerHungUp) throws IOException {
+        if (!wantsRead()) {
+            return 0;
+        }
+        if (pipeWrite == null) {
+            FileDescriptor[] pipe = SpliceNative.pipe();
+            pipeRead = pipe[0];
+            pipeWrite = pipe[1];
+        }
+        boolean pipeWasEmpty = inPipe == 0;
+        int room = PIPE_LIMIT - inPipe;
+        int moved = room > 0 ? SpliceNative.splice(source.socket(), pipeWrite, room) : 0;
+        if (moved > 0) {
+            inPipe += moved;
+            connection.relayed(direction, moved);
+            connection.buffered(direction, buffered());
+        } else if (pipeWasEmpty && held.isEmpty()) {
+            if (peerHungUp) {
+                ended = true;
+                connection.finishedReading(direction);
+            }
+        } else if (!stalled) {
+            stalled = true;
+            connection.pause(direction);
+        }
+        return moved;
+    }
+
+    /**
+     * Writes the held bytes, then the pipe, to the target; after the end of the stream, once all is out, relays
+     * the FIN. Returns the bytes moved.
+     */
+    int drain() throws IOException {
+        int moved = 0;
+        for (ByteBuf buf; (buf = held.peek()) != null; ) {
+            int written = target.socket().writeAddress(buf.memoryAddress(), buf.readerIndex(), buf.writerIndex());
+            buf.skipBytes(written);
+            moved += written;
+            if (buf.isReadable()) {
+                break;
+            }
+            held.poll().release();
+        }
+        if (held.isEmpty() && inPipe > 0) {
+            int spliced = SpliceNative.splice(pipeRead, target.socket(), inPipe);
+            inPipe -= spliced;
+            moved += spliced;
+        }
+        blocked = inPipe > 0 || !held.isEmpty();
+        if (moved > 0 && stalled) {
+            stalled = false;
+            connection.resume(direction);
+        }
+        if (ended && !blocked && !finSent) {
+            finSent = true;
+            target.socket().shutdown(false, true);
+            connection.finRelayed(direction);
+        }
+        return moved;
+    }
+
+    long buffered() {
+        long total = inPipe;
+        for (ByteBuf buf : held) {
+            total += buf.readableBytes();
+        }
+        return total;
+    }
+
+    /** Closes the pipe and lets go of held bytes; the flow moves nothing after this. */
+    void release() {
+        ended = true;
+        blocked = false;
+        for (ByteBuf buf; (buf = held.poll()) != null; ) {
+            buf.release();
+        }
+        closeQuietly(pipeRead);
+        closeQuietly(pipeWrite);
+        pipeRead = null;
+        pipeWrite = null;
+    }
+
+    private static void closeQuietly(FileDescriptor fd) {
+        if (fd != null) {
+            try {
+                fd.close();
+            } catch (IOException ignored) {
+                // A pipe end that cannot close has nothing left to lose.
+            }
+        }
+    }
+}

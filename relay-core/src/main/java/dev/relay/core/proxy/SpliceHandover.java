@@ -1,0 +1,48 @@
+package dev.relay.core.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+
+/**
+ * Moves a freshly connected pair from its channels to a {@link SpliceRelay}. Netty takes a channel out of epoll
+ * only in a later loop task, and the upstream's PROXY header is written as it becomes active, just after the
+ * connect: so the hand-over waits a task, gives up (back to the ByteBuf path) if either channel still has bytes
+ * to write, and otherwise deregisters both; what they read meanwhile is held and goes first.
+ */
+final class SpliceHandover {
+
+    private SpliceHandover() {
+    }
+
+    static void begin(RelayConnection connection, Channel client, Channel upstream,
+                      HeldInput clientHeld, HeldInput upstreamHeld) {
+        client.eventLoop().execute(() -> {
+            if (connection.isClosing() || !client.isActive() || !upstream.isActive()) {
+                return;
+            }
+            if (Channels.pendingWriteBytes(client) > 0 || Channels.pendingWriteBytes(upstream) > 0) {
+                clientHeld.relayInstead(new RelayHandler(upstream, Direction.UPSTREAM, connection));
+                upstreamHeld.relayInstead(new RelayHandler(client, Direction.DOWNSTREAM, connection));
+                return;
+            }
+            ChannelFuture clientOff = client.deregister();
+            ChannelFuture upstreamOff = upstream.deregister();
+            Runnable whenBothOff = () -> {
+                if (!clientOff.isDone() || !upstreamOff.isDone()) {
+                    return;
+                }
+                if (connection.isClosing() || !client.isOpen() || !upstream.isOpen()) {
+                    return; // the close that came meanwhile ends both sockets; the held bytes go with their handlers
+                }
+                if (!clientOff.isSuccess() || !upstreamOff.isSuccess()) {
+                    Throwable cause = clientOff.isSuccess() ? upstreamOff.cause() : clientOff.cause();
+                    connection.failed(Direction.UPSTREAM, cause);
+                    return;
+                }
+                SpliceRelay.start(connection, client, upstream, clientHeld, upstreamHeld);
+            };
+            clientOff.addListener(f -> whenBothOff.run());
+            upstreamOff.addListener(f -> whenBothOff.run());
+        });
+    }
+}

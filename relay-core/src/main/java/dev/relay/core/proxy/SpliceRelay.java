@@ -1,0 +1,202 @@
+package dev.relay.core.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.util.concurrent.Future;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+
+/**
+ * Relays one connection with splice(2) on epoll: bytes move socket → pipe → socket inside the kernel and never
+ * enter the JVM. It takes over after the upstream connected, when nothing on the route needs to see the bytes.
+ *
+ * <p>Both sockets leave their channels' epoll registrations and are registered by relay on the same event loop,
+ * level-triggered: Netty's own {@code spliceTo} cannot tell an empty socket from one that reached its end, relays
+ * the FIN before the bytes in front of it have moved and spins at the end of a stream, so relay drives splice
+ * itself. The channels still own the sockets: relay closes, resets and counts through them and
+ * {@link RelayConnection} as on the ByteBuf path; closing either ends the splicing first.
+ *
+ * <p>Per connection relay holds at most one pipe per direction (64 KiB, the kernel's default) plus what was read
+ * before the hand-over (one read batch); a full pipe stops reading from its source.
+ */
+final class SpliceRelay {
+
+    private static final int READ = EpollIoOps.EPOLLIN.value() | EpollIoOps.EPOLLRDHUP.value();
+    private static final int WRITE = EpollIoOps.EPOLLOUT.value();
+    /** EPOLLHUP (0x010, which Netty's natives do not name): the socket is shut both ways or was reset. */
+    private static final int HUNG_UP = EpollIoOps.EPOLLRDHUP.value() | 0x010;
+    private static final int ERROR = EpollIoOps.EPOLLERR.value();
+    /** Fill-and-drain rounds per wake-up before the loop serves other sockets; level-triggered epoll comes back. */
+    private static final int ROUNDS_PER_EVENT = 4;
+
+    private final RelayConnection connection;
+    private final SpliceSocket client;
+    private final SpliceSocket upstream;
+    private final SpliceFlow up;
+    private final SpliceFlow down;
+    private boolean stopped;
+
+    private SpliceRelay(RelayConnection connection, Channel clientChannel, Channel upstreamChannel,
+                        HeldInput clientHeld, HeldInput upstreamHeld) {
+        this.connection = connection;
+        this.client = new SpliceSocket(clientChannel, this);
+        this.upstream = new SpliceSocket(upstreamChannel, this);
+        this.up = new SpliceFlow(Direction.UPSTREAM, client, upstream, addressable(clientHeld.takeBytes()),
+                clientHeld.finished(), connection);
+        this.down = new SpliceFlow(Direction.DOWNSTREAM, upstream, client, addressable(upstreamHeld.takeBytes()),
+                upstreamHeld.finished(), connection);
+    }
+
+    /**
+     * Takes both (already deregistered) channels onto the splice path, starting with what {@code clientHeld} and
+     * {@code upstreamHeld} read meanwhile. Runs on the pair's event loop.
+     */
+    static void start(RelayConnection connection, Channel clientChannel, Channel upstreamChannel,
+                      HeldInput clientHeld, HeldInput upstreamHeld) {
+        SpliceRelay relay = new SpliceRelay(connection, clientChannel, upstreamChannel, clientHeld, upstreamHeld);
+        clientHeld.remove();
+        upstreamHeld.remove();
+        connection.spliced(relay);
+        relay.register();
+    }
+
+    private void register() {
+        IoEventLoop loop = (IoEventLoop) client.channel().eventLoop();
+        for (SpliceSocket socket : new SpliceSocket[] {client, upstream}) {
+            Future<IoRegistration> registered = loop.register(socket);
+            if (!registered.isSuccess()) {
+                connection.failed(socket == client ? Direction.UPSTREAM : Direction.DOWNSTREAM, registered.cause());
+                return;
+            }
+            socket.registered(registered.getNow());
+        }
+        // What was held goes out first; then both sockets wait for what they need.
+        if (drain(up) && drain(down)) {
+            updateInterest();
+        }
+    }
+
+    void onEvent(SpliceSocket socket, int events) {
+        if (stopped) {
+            return;
+        }
+        SpliceFlow from = socket == client ? up : down;
+        SpliceFlow into = socket == client ? down : up;
+        if ((events & ERROR) != 0 && !checkError(socket, from)) {
+            return;
+        }
+        if ((events & WRITE) != 0 && into.wantsWrite()) {
+            if (!drain(into) || !pump(into, false)) {
+                return;
+            }
+        }
+        if ((events & (READ | HUNG_UP | ERROR)) != 0 && from.wantsRead()) {
+            if (!pump(from, (events & HUNG_UP) != 0)) {
+                return;
+            }
+        }
+        updateInterest();
+    }
+
+    /** Fills and drains {@code flow} a few rounds; false once the connection has stopped. */
+    private boolean pump(SpliceFlow flow, boolean peerHungUp) {
+        for (int round = 0; round < ROUNDS_PER_EVENT && flow.wantsRead(); round++) {
+            int moved;
+            try {
+                moved = flow.fill(round == 0 && peerHungUp);
+            } catch (Exception e) {
+                fail(flow.direction(), e);
+                return false;
+            }
+            if (!drain(flow)) {
+                return false;
+            }
+            if (moved == 0 || flow.wantsWrite()) {
+                break;
+            }
+        }
+        return !stopped;
+    }
+
+    /** Drains {@code flow} into its target; a failure there is the target side's. False once stopped. */
+    private boolean drain(SpliceFlow flow) {
+        try {
+            flow.drain();
+        } catch (Exception e) {
+            fail(flow.direction().opposite(), e);
+            return false;
+        }
+        return !stopped;
+    }
+
+    private boolean checkError(SpliceSocket socket, SpliceFlow sourcedHere) {
+        try {
+            IOException error = SpliceNative.pendingError(socket.socket());
+            if (error == null) {
+                return true;
+            }
+            fail(sourcedHere.direction(), error);
+        } catch (Exception e) {
+            fail(sourcedHere.direction(), e);
+        }
+        return false;
+    }
+
+    private void fail(Direction sourceSideOf, Throwable cause) {
+        if (!stopped) {
+            connection.failed(sourceSideOf, cause);
+        }
+    }
+
+    private void updateInterest() {
+        client.interest((up.wantsRead() ? READ : 0) | (down.wantsWrite() ? WRITE : 0));
+        upstream.interest((down.wantsRead() ? READ : 0) | (up.wantsWrite() ? WRITE : 0));
+    }
+
+    /** Bytes in the pipes and held, both directions; on the event loop. */
+    long buffered() {
+        return up.buffered() + down.buffered();
+    }
+
+    /**
+     * Ends the splicing: both sockets leave epoll and the pipes close, before the channels close the sockets.
+     * Idempotent; on the event loop.
+     */
+    void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        client.unregister();
+        upstream.unregister();
+        up.release();
+        down.release();
+    }
+
+    /** The event loop is going away under a spliced connection: it ends at once. */
+    void abort() {
+        stop();
+        client.channel().close();
+        upstream.channel().close();
+    }
+
+    /** Held bytes are written from their memory address; a buffer without one is copied into one that has. */
+    private static ArrayDeque<ByteBuf> addressable(ArrayDeque<ByteBuf> bytes) {
+        ArrayDeque<ByteBuf> result = new ArrayDeque<>(bytes.size());
+        for (ByteBuf buf : bytes) {
+            if (buf.hasMemoryAddress()) {
+                result.add(buf);
+            } else {
+                ByteBuf copy = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(buf.readableBytes());
+                copy.writeBytes(buf);
+                buf.release();
+                result.add(copy);
+            }
+        }
+        return result;
+    }
+}

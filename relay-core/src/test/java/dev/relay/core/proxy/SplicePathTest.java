@@ -1,0 +1,175 @@
+package dev.relay.core.proxy;
+
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.RouteTimeouts;
+import dev.relay.core.config.SendProxy;
+import dev.relay.core.config.ServerConfig;
+import dev.relay.core.metrics.RelayCounter;
+import dev.relay.core.testing.Family;
+import dev.relay.core.testing.Loopback;
+import dev.relay.core.testing.PlainServer;
+import dev.relay.core.testing.TestRelay;
+import dev.relay.core.transport.TransportKind;
+import dev.relay.core.transport.Transports;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The splice path on epoll: taken when nothing needs the bytes, left when something does, and exact in what it
+ * counts. The rest of the correctness suite (integrity, half-close, reset, slow reader, client gone) runs on epoll
+ * with splicing on, so it covers this path too.
+ */
+class SplicePathTest {
+
+    private static final long SEED = 2026;
+
+    @TempDir
+    Path dir;
+
+    private static void assumeEpoll() {
+        assumeTrue(Transports.available().contains(TransportKind.EPOLL), "epoll is not available here");
+    }
+
+    private TestRelay relay(PlainServer upstream, UnaryOperator<RouteConfig.Builder> tweak, boolean splice) {
+        RouteConfig route = tweak.apply(RouteConfig.builder("spliced").listen(Family.IPV4.relayListen(dir))
+                .upstream(Loopback.endpoint(upstream.address()))).build();
+        return TestRelay.start(ServerConfig.of(route).with(TransportKind.EPOLL, 2, Duration.ofSeconds(2))
+                .withSplice(splice));
+    }
+
+    private static PlainServer echo(Path dir) throws Exception {
+        return PlainServer.start(Family.IPV4.bindAddress(dir), channel -> {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 * 1024);
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                buffer.clear();
+            }
+            channel.shutdownOutput();
+        });
+    }
+
+    @Test
+    void bulkBothWaysIsSplicedIntactAndCountedExactly() throws Exception {
+        assumeEpoll();
+        long size = 16L * 1024 * 1024;
+        try (PlainServer upstream = echo(dir);
+             TestRelay relay = relay(upstream, UnaryOperator.identity(), true);
+             SocketChannel client = Loopback.connect(relay.address())) {
+
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    Loopback.writeRandom(client, SEED, size);
+                    client.shutdownOutput();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals(Loopback.randomDigest(SEED, size), Loopback.digestToEnd(client), "every byte, in order");
+            writer.get(30, TimeUnit.SECONDS);
+
+            ConnectionSummary summary = relay.awaitClosed(1, Duration.ofSeconds(10));
+            assertEquals(size, summary.bytesUpstream());
+            assertEquals(size, summary.bytesDownstream());
+            assertEquals(1, relay.server().counters().get(RelayCounter.CONNECTIONS_SPLICED));
+        }
+    }
+
+    @Test
+    void switchedOffItRelaysThroughTheJvm() throws Exception {
+        assumeEpoll();
+        try (PlainServer upstream = echo(dir);
+             TestRelay relay = relay(upstream, UnaryOperator.identity(), false);
+             SocketChannel client = Loopback.connect(relay.address())) {
+            byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+            Loopback.writeFully(client, hello);
+            assertArrayEquals(hello, Loopback.readExactly(client, hello.length));
+            assertEquals(0, relay.server().counters().get(RelayCounter.CONNECTIONS_SPLICED));
+        }
+    }
+
+    @Test
+    void aRouteThatLooksAtTheBytesIsNotSpliced() throws Exception {
+        assumeEpoll();
+        try (PlainServer upstream = echo(dir);
+             TestRelay relay = relay(upstream, route -> route.hexdump(true), true);
+             SocketChannel client = Loopback.connect(relay.address())) {
+            byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+            Loopback.writeFully(client, hello);
+            assertArrayEquals(hello, Loopback.readExactly(client, hello.length));
+            assertEquals(0, relay.server().counters().get(RelayCounter.CONNECTIONS_SPLICED));
+        }
+    }
+
+    @Test
+    void anUpstreamThatSpeaksAndLeavesAtOnceIsRelayedWhole() throws Exception {
+        assumeEpoll();
+        // Bytes and a FIN that arrive while the pair is being handed over are held and go first.
+        byte[] banner = Loopback.randomBytes(100_000, 5);
+        try (PlainServer upstream = PlainServer.start(Family.IPV4.bindAddress(dir), channel -> {
+                 Loopback.writeFully(channel, banner);
+                 channel.shutdownOutput();
+                 Loopback.readToEnd(channel, 1024);
+             });
+             TestRelay relay = relay(upstream, UnaryOperator.identity(), true);
+             SocketChannel client = Loopback.connect(relay.address())) {
+            assertArrayEquals(banner, Loopback.readToEnd(client, banner.length + 1));
+            client.shutdownOutput();
+            ConnectionSummary summary = relay.awaitClosed(1, Duration.ofSeconds(10));
+            assertEquals(CloseReason.UPSTREAM_CLOSED, summary.reason());
+            assertEquals(banner.length, summary.bytesDownstream());
+        }
+    }
+
+    /** Spliced or not, the header is the first thing on the wire, before bytes (and a FIN) the client sent at once. */
+    @ParameterizedTest(name = "splice {0}")
+    @ValueSource(booleans = {true, false})
+    void theProxyHeaderGoesFirstThenTheClientsBytes(boolean splice) throws Exception {
+        assumeEpoll();
+        byte[] request = "ping".getBytes(StandardCharsets.US_ASCII);
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        try (PlainServer upstream = PlainServer.start(Family.IPV4.bindAddress(dir), channel -> {
+                 seen.complete(new String(Loopback.readToEnd(channel, 4096), StandardCharsets.US_ASCII));
+             });
+             TestRelay relay = relay(upstream, route -> route.sendProxy(SendProxy.V1), splice);
+             SocketChannel client = Loopback.connect(relay.address())) {
+            Loopback.writeFully(client, request);
+            client.shutdownOutput();
+            String got = seen.get(10, TimeUnit.SECONDS);
+            assertTrue(got.startsWith("PROXY TCP4 127.0.0.1 127.0.0.1 "), got);
+            assertTrue(got.endsWith("\r\nping"), got);
+        }
+    }
+
+    @Test
+    void anIdleSplicedConnectionTimesOut() throws Exception {
+        assumeEpoll();
+        try (PlainServer upstream = echo(dir);
+             TestRelay relay = relay(upstream, route -> route.timeouts(
+                     new RouteTimeouts(RouteTimeouts.DEFAULT_CONNECT, Duration.ofMillis(300), Duration.ZERO)), true);
+             SocketChannel client = Loopback.connect(relay.address())) {
+            byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+            Loopback.writeFully(client, hello);
+            assertArrayEquals(hello, Loopback.readExactly(client, hello.length));
+            assertEquals(CloseReason.IDLE_TIMEOUT, relay.awaitClosed(1, Duration.ofSeconds(10)).reason());
+            assertEquals(1, relay.server().counters().get(RelayCounter.CONNECTIONS_SPLICED));
+        }
+    }
+}
