@@ -5,6 +5,7 @@
 #
 #   benchmarks/peers/compare.sh                  # 2 rounds, 5 s per test, 8000 idle connections
 #   ROUNDS=3 DURATION=10 PEERS="direct haproxy relay" benchmarks/peers/compare.sh
+#   TESTS="bulk latency" PEERS="haproxy-splice relay-epoll relay-epoll-nosplice" benchmarks/peers/compare.sh
 #
 # Writes benchmarks/peers/results/{raw.csv,latest.md,latest.svg}. Installs the peers from the distribution's
 # packages when missing (needs root and apt-get). Every loop here is bounded by a count or a timeout.
@@ -21,9 +22,11 @@ SOCAT_IDLE_CONNS="${SOCAT_IDLE_CONNS:-1000}"   # socat forks a process per conne
 PEERS="${PEERS:-direct haproxy haproxy-splice nginx socat relay}"
 OUT="${OUT:-$here/results}"
 RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:-}"
+TESTS="${TESTS:-bulk latency connrate idle}"   # a subset runs faster, e.g. TESTS="bulk latency"
 
 IPERF_PORT=15201 SOCKPERF_PORT=15202 ECHO_PORT=15203 PEER_PORT=15300
 
+want() { case " $TESTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 install_peers() {
@@ -127,10 +130,12 @@ CFG
       socat "TCP-LISTEN:$PEER_PORT,bind=127.0.0.1,fork,reuseaddr,backlog=4096" "TCP:127.0.0.1:$backend" >"$dir/log" 2>&1 &
       PEER_PID=$! ;;
     relay|relay-*)
-      local transport="auto"; [ "$name" != relay ] && transport="${name#relay-}"
+      # relay-epoll splices (its default); relay-epoll-nosplice is the same transport through the JVM.
+      local transport="auto" extra=""; [ "$name" != relay ] && transport="${name#relay-}"
+      case "$transport" in *-nosplice) transport="${transport%-nosplice}"; extra="--no-splice" ;; esac
       # shellcheck disable=SC2086
       java $RELAY_JAVA_OPTS -jar "$root/relay-cli/target/relay.jar" forward --listen "127.0.0.1:$PEER_PORT" \
-        --target "127.0.0.1:$backend" --transport "$transport" >"$dir/log" 2>&1 & PEER_PID=$! ;;
+        --target "127.0.0.1:$backend" --transport "$transport" $extra >"$dir/log" 2>&1 & PEER_PID=$! ;;
     *) log "unknown peer $name"; return 1 ;;
   esac
   PORT="$PEER_PORT"
@@ -234,12 +239,14 @@ main() {
   for round in $(seq 1 "$ROUNDS"); do
     for peer in $PEERS; do
       log "round $round/$ROUNDS: $peer"
-      for streams in 1 4; do
-        for dir in forward reverse; do measure_bulk "$peer" "$streams" "$dir"; done
-      done
-      measure_latency "$peer"
-      measure_connrate "$peer"
-      measure_idle_memory "$peer"
+      if want bulk; then
+        for streams in 1 4; do
+          for dir in forward reverse; do measure_bulk "$peer" "$streams" "$dir"; done
+        done
+      fi
+      if want latency; then measure_latency "$peer"; fi
+      if want connrate; then measure_connrate "$peer"; fi
+      if want idle; then measure_idle_memory "$peer"; fi
     done
   done
 

@@ -58,6 +58,9 @@ final class ForwardCommand {
     @Parameter(names = "--hexdump", description = "Log every relayed chunk as a hex dump (slow; for debugging).")
     boolean hexdump;
 
+    @Parameter(names = "--no-splice", description = "On epoll, relay through the JVM instead of with splice(2) in the kernel.")
+    boolean noSplice;
+
     RelayConfig config() {
         return RelayConfig.builder(Flags.endpoint("--listen", listen), Flags.endpoint("--target", target))
                 .transport(Flags.transport(transport))
@@ -82,7 +85,7 @@ final class ForwardCommand {
         RelayConfig config = config();
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         Signals signals = new Signals();
-        ServerConfig server = config.toServerConfig();
+        ServerConfig server = config.toServerConfig().withSplice(!noSplice);
         if (admin != null) {
             server = server.withAdmin(adminConfig());
         }

@@ -73,7 +73,9 @@ public final class ToxiproxyServer implements AutoCloseable {
 
     public static ToxiproxyServer start(Endpoint listen, TransportKind transport) {
         // Proxies go at once when removed or disabled, as Toxiproxy's do: no drain time.
-        RelayServer relay = RelayServer.start(ServerConfig.of().with(transport, 0, Duration.ZERO));
+        RelayServer relay = RelayServer.start(ServerConfig.of().with(transport, 0, Duration.ZERO)
+                // Toxics reach connections already open, which a spliced one (bytes never in the JVM) could not.
+                .withSplice(false));
         ToxiproxyApi api = new ToxiproxyApi(relay);
         ExecutorService worker = Executors.newSingleThreadExecutor(new DefaultThreadFactory("relay-toxiproxy-api", true));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-toxiproxy-http", true),

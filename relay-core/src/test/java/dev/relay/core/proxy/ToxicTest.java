@@ -2,6 +2,7 @@ package dev.relay.core.proxy;
 
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.ServerConfig;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
 import dev.relay.core.testing.TestRelay;
@@ -43,8 +44,10 @@ class ToxicTest {
     }
 
     private static TestRelay relay(TransportKind transport, PlainServer upstream) {
-        return TestRelay.start(transport, RouteConfig.builder("r").listen(Endpoint.parse("127.0.0.1:0"))
-                .upstream(Loopback.endpoint(upstream.address())).build());
+        // Splicing off, as in relay toxiproxy and EmbeddedRelay: toxics reach connections already open.
+        return TestRelay.start(ServerConfig.of(RouteConfig.builder("r").listen(Endpoint.parse("127.0.0.1:0"))
+                .upstream(Loopback.endpoint(upstream.address())).build())
+                .with(transport, 2, Duration.ofSeconds(2)).withSplice(false));
     }
 
     private static ToxicSet toxics(TestRelay relay) {
