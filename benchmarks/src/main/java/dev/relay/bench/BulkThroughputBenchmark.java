@@ -35,7 +35,7 @@ public class BulkThroughputBenchmark {
 
     private static final int MIB = 1024 * 1024;
 
-    @Param({"direct", "relay-nio", "relay-epoll", "relay-io_uring"})
+    @Param({"direct", "relay-nio", "relay-epoll", "relay-epoll+nosplice", "relay-io_uring"})
     public String path;
 
     private Sink sink;

@@ -36,7 +36,8 @@ final class Path implements AutoCloseable {
     /**
      * {@code direct}, or {@code relay-TRANSPORT} (relay-nio, relay-epoll, relay-io_uring, relay-auto), with options
      * after a {@code +}: {@code +metrics} turns the admin listener on and scrapes it every second, as Prometheus
-     * would; {@code +toxic} puts a {@code latency 0} toxic on both directions, the cost of the toxic machinery.
+     * would; {@code +toxic} puts a {@code latency 0} toxic on both directions, the cost of the toxic machinery;
+     * {@code +nosplice} keeps epoll on the ByteBuf path (relay-epoll alone splices, its default).
      */
     static Path open(String name, InetSocketAddress server) {
         if (name.equals("direct")) {
@@ -44,7 +45,7 @@ final class Path implements AutoCloseable {
         }
         if (!name.startsWith("relay-")) {
             throw new IllegalArgumentException("unknown path " + name
-                    + " (expected: direct or relay-TRANSPORT[+metrics][+toxic])");
+                    + " (expected: direct or relay-TRANSPORT[+metrics][+toxic][+nosplice])");
         }
         String[] parts = name.substring("relay-".length()).split("\\+");
         List<String> options = List.of(parts).subList(1, parts.length);
@@ -53,7 +54,7 @@ final class Path implements AutoCloseable {
                 .transport(TransportKind.parse(parts[0]))
                 .ioThreads(1)
                 .build();
-        ServerConfig serverConfig = config.toServerConfig();
+        ServerConfig serverConfig = config.toServerConfig().withSplice(!options.contains("nosplice"));
         boolean scraped = options.contains("metrics");
         if (scraped) {
             serverConfig = serverConfig.withAdmin(new AdminConfig(Endpoint.parse("127.0.0.1:0"), null));

@@ -39,7 +39,7 @@ public class PingPongBenchmark {
 
     private static final int MESSAGE_BYTES = 64;
 
-    @Param({"direct", "relay-nio", "relay-epoll", "relay-io_uring"})
+    @Param({"direct", "relay-nio", "relay-epoll", "relay-epoll+nosplice", "relay-io_uring"})
     public String path;
 
     private EchoServer echo;

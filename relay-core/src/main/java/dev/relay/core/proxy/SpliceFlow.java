@@ -25,8 +25,8 @@ final class SpliceFlow {
     private final SpliceSocket target;
     private final ArrayDeque<ByteBuf> held;
     private final RelayConnection connection;
-    private FileDescriptor pipeRead;
-    private FileDescriptor pipeWrite;
+    /** [read end, write end], lent by {@link SplicePipes} while bytes wait in it; null when empty. */
+    private FileDescriptor[] pipe;
     private int inPipe;
     /** The last fill found the pipe full (or the socket empty: splice cannot say which); set until a drain frees room. */
     private boolean stalled;
@@ -73,14 +73,12 @@ final class SpliceFlow {
         if (!wantsRead()) {
             return 0;
         }
-        if (pipeWrite == null) {
-            FileDescriptor[] pipe = SpliceNative.pipe();
-            pipeRead = pipe[0];
-            pipeWrite = pipe[1];
+        if (pipe == null) {
+            pipe = SplicePipes.take();
         }
         boolean pipeWasEmpty = inPipe == 0;
         int room = PIPE_LIMIT - inPipe;
-        int moved = room > 0 ? SpliceNative.splice(source.socket(), pipeWrite, room) : 0;
+        int moved = room > 0 ? SpliceNative.splice(source.socket(), pipe[1], room) : 0;
         if (moved > 0) {
             inPipe += moved;
             connection.relayed(direction, moved);
@@ -113,9 +111,13 @@ final class SpliceFlow {
             held.poll().release();
         }
         if (held.isEmpty() && inPipe > 0) {
-            int spliced = SpliceNative.splice(pipeRead, target.socket(), inPipe);
+            int spliced = SpliceNative.splice(pipe[0], target.socket(), inPipe);
             inPipe -= spliced;
             moved += spliced;
+        }
+        if (inPipe == 0 && pipe != null) {
+            SplicePipes.giveBack(pipe);
+            pipe = null;
         }
         blocked = inPipe > 0 || !held.isEmpty();
         if (moved > 0 && stalled) {
@@ -138,26 +140,21 @@ final class SpliceFlow {
         return total;
     }
 
-    /** Closes the pipe and lets go of held bytes; the flow moves nothing after this. */
+    /** Gives the pipe back (or closes it, if bytes are left in it) and lets go of held bytes; moves nothing after. */
     void release() {
         ended = true;
         blocked = false;
         for (ByteBuf buf; (buf = held.poll()) != null; ) {
             buf.release();
         }
-        closeQuietly(pipeRead);
-        closeQuietly(pipeWrite);
-        pipeRead = null;
-        pipeWrite = null;
-    }
-
-    private static void closeQuietly(FileDescriptor fd) {
-        if (fd != null) {
-            try {
-                fd.close();
-            } catch (IOException ignored) {
-                // A pipe end that cannot close has nothing left to lose.
+        if (pipe != null) {
+            if (inPipe == 0) {
+                SplicePipes.giveBack(pipe);
+            } else {
+                SplicePipes.close(pipe);
             }
+            pipe = null;
+            inPipe = 0;
         }
     }
 }

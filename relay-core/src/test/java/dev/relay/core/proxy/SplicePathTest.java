@@ -18,8 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -89,6 +92,49 @@ class SplicePathTest {
             assertEquals(size, summary.bytesUpstream());
             assertEquals(size, summary.bytesDownstream());
             assertEquals(1, relay.server().counters().get(RelayCounter.CONNECTIONS_SPLICED));
+        }
+    }
+
+    @Test
+    void idleSplicedConnectionsHoldNoPipe() throws Exception {
+        assumeEpoll();
+        int connections = 16;
+        try (PlainServer upstream = echo(dir);
+             TestRelay relay = relay(upstream, UnaryOperator.identity(), true)) {
+            long pipesBefore = openPipes();
+            List<SocketChannel> clients = new ArrayList<>();
+            try {
+                byte[] hello = Loopback.randomBytes(100_000, 3);
+                for (int i = 0; i < connections; i++) {
+                    SocketChannel client = Loopback.connect(relay.address());
+                    clients.add(client);
+                    Loopback.writeFully(client, hello);
+                    assertArrayEquals(hello, Loopback.readExactly(client, hello.length));
+                }
+                assertEquals(connections, relay.server().counters().get(RelayCounter.CONNECTIONS_SPLICED));
+                // Each direction borrowed a pipe while bytes waited and gave it back: the loops keep a few, not
+                // two per connection.
+                long pipesNow = openPipes();
+                assertTrue(pipesNow - pipesBefore < connections,
+                        (pipesNow - pipesBefore) / 2 + " pipes open for " + connections + " idle connections");
+            } finally {
+                for (SocketChannel client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    /** File descriptors of this process that are pipe ends. */
+    private static long openPipes() throws Exception {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("pipe:");
+                } catch (Exception gone) {
+                    return false; // closed while listed
+                }
+            }).count();
         }
     }
 

@@ -53,6 +53,8 @@ class ConfigFileTest {
         assertEquals(List.of("api.example.com"), config.route("by-name-api").orElseThrow().serverNames().patterns());
         assertEquals(Duration.ofSeconds(10), web.timeouts().handshake());
         assertEquals(Duration.ofSeconds(5), config.certificateCheckInterval());
+        assertTrue(config.splice());
+        assertFalse(ConfigFile.parse("t.yaml", "splice: false\n" + MINIMAL).splice());
     }
 
     @Test
@@ -107,6 +109,7 @@ class ConfigFileTest {
     void builtInDefaultsApplyToAMinimalFile() {
         ServerConfig config = ConfigFile.parse("t.yaml", MINIMAL);
         assertEquals(TransportKind.AUTO, config.transport());
+        assertTrue(config.splice(), "splicing is on unless switched off (it applies on epoll only)");
         RouteConfig web = config.routes().get(0);
         assertEquals(Balance.ROUND_ROBIN, web.balance());
         assertEquals(RouteConfig.DEFAULT_CONNECT_RETRIES, web.connectRetries());
@@ -140,6 +143,7 @@ class ConfigFileTest {
             name twice        | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], server_names: [x.test]}, {name: b, listen: 1, upstreams: [127.0.0.1:3], server_names: ["*.test", x.test]}] | t.yaml:1:100: route b: server name x.test on *:1 is already route a's
             two defaults      | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}, {name: b, listen: 1, upstreams: [127.0.0.1:3]}] | t.yaml:1:76: listen *:1 is already route a's (routes share a listen address by server_names
             proxy differs     | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}, {name: b, listen: 1, upstreams: [127.0.0.1:3], server_names: [b.test], proxy_protocol: {accept: true}}] | t.yaml:1:76: route b: proxy_protocol differs from route a's on *:1
+            bad splice        | {splice: sometimes, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:10: splice: "sometimes" is not true or false
             bad handshake     | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], timeouts: {handshake: 0s}}] | t.yaml:1:67: timeouts.handshake: 0 (expected: > 0)
             """)
     void eachProblemIsReportedWithItsLineAndColumn(String what, String yaml, String expected) {
