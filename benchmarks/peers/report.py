@@ -54,16 +54,18 @@ lines = [
 for p in peers:
     lines.append(f"| {p} | " + " | ".join(c[1](p) for c in columns) + " |")
 
-if "relay" in peers:
+for mine in [p for p in peers if p == "relay" or p.startswith("relay-")]:
     lines.append("")
-    lines.append("relay against the others (ratio in this run; bulk and conn/s higher is better, latency and memory lower):")
+    lines.append(f"{mine} against the others (ratio in this run; bulk and conn/s higher is better, latency and memory "
+                 "lower):")
     lines.append("")
-    for other in [p for p in peers if p not in ("relay", "direct")]:
+    for other in [p for p in peers if p != mine and p != "direct" and not p.startswith("relay")]:
         parts = []
-        for metric, label in [("bulk_1_forward_gbits", "1 stream"), ("bulk_4_forward_gbits", "4 streams"),
+        for metric, label in [("bulk_1_forward_gbits", "1 stream"), ("bulk_1_reverse_gbits", "1 stream rev"),
+                              ("bulk_4_forward_gbits", "4 streams"), ("bulk_4_reverse_gbits", "4 streams rev"),
                               ("latency_p50_us", "p50"), ("latency_p99_us", "p99"),
                               ("conn_per_s", "conn/s"), ("idle_kib_per_conn", "idle memory")]:
-            a, b = median("relay", metric), median(other, metric)
+            a, b = median(mine, metric), median(other, metric)
             if a and b:
                 parts.append(f"{label} {a / b:.2f}×")
         lines.append(f"- vs {other}: " + ", ".join(parts))
