@@ -19,6 +19,7 @@ import dev.relay.core.proxy.ListenerRoutes;
 import dev.relay.core.tls.CertificateFiles;
 import dev.relay.core.proxy.RouteContext;
 import dev.relay.core.resolve.DnsResolvers;
+import dev.relay.core.resolve.LazyResolverGroup;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.transport.TransportKind;
 import dev.relay.core.transport.Transports;
@@ -30,6 +31,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,7 +134,7 @@ public final class RelayServer implements AutoCloseable {
                 new DefaultThreadFactory("relay-io"), transport.ioHandlerFactory());
         AddressResolverGroup<? extends SocketAddress> resolver = hooks.resolver().get();
         if (resolver == null) {
-            resolver = DnsResolvers.create(config.dns(), transport);
+            resolver = new LazyResolverGroup(() -> DnsResolvers.create(config.dns(), transport));
         }
         RelayServer server = new RelayServer(config, transport, ioGroup, resolver,
                 new RelayMetrics(RelayVersion.current()), hooks);
@@ -156,6 +158,13 @@ public final class RelayServer implements AutoCloseable {
         log.info("relay started: {} routes, transport {}, {} io threads{}", config.routes().size(), transport.kind(),
                 ioThreads, config.reusePort() ? ", SO_REUSEPORT listeners on every thread" : "");
         return server;
+    }
+
+    /** Whether a route's upstream is a hostname, which the DNS client resolves. */
+    private static boolean namesAHost(ServerConfig config) {
+        return config.routes().stream().flatMap(route -> route.upstreams().stream())
+                .anyMatch(upstream -> upstream.address().toSocketAddress() instanceof InetSocketAddress inet
+                        && inet.isUnresolved());
     }
 
     /** Checks the routes' certificate files every {@code interval} (never when zero); see {@link CertificateFiles}. */
@@ -277,6 +286,9 @@ public final class RelayServer implements AutoCloseable {
 
     /** Makes the running routes and listeners match {@code next}; binds first, so a bind failure changes nothing. */
     private ReloadResult apply(ServerConfig next) {
+        if (resolver instanceof LazyResolverGroup lazy && namesAHost(next)) {
+            lazy.build(); // here, on the starting or reloading thread, not on the event loop of a first connect
+        }
         Map<String, RouteContext> nextRoutes = new LinkedHashMap<>();
         List<String> added = new ArrayList<>();
         List<String> changed = new ArrayList<>();
