@@ -153,7 +153,10 @@ public final class RelayServer implements AutoCloseable {
         }
         if (transport.kind() == TransportKind.EPOLL) {
             log.warn("transport epoll: with Netty 4.2.18 a client that half-closes while relay is pausing it can have "
-                    + "its reply cut short by a reset; io_uring and nio do not (see docs/performance.md)");
+                    + "its reply cut short by a reset on connections relayed through the JVM{}; io_uring and nio do "
+                    + "not (see docs/performance.md)", config.splice()
+                    ? " (spliced ones are not affected: TLS, hexdump, capture and toxics keep a route off splice)"
+                    : " (splice is off, so on every connection)");
         }
         log.info("relay started: {} routes, transport {}, {} io threads{}", config.routes().size(), transport.kind(),
                 ioThreads, config.reusePort() ? ", SO_REUSEPORT listeners on every thread" : "");
