@@ -108,7 +108,7 @@ public final class RelayServer implements AutoCloseable {
         // backend's setup (the CLI's AccessLogSetup), not the relay's.
         this.onClosed = config.accessLog().enabled() ? hooks.onClosed().andThen(new AccessLog()) : hooks.onClosed();
         this.configSource = hooks.configSource();
-        RouteMetricsExport.register(metrics.registry(), this::runningRoutes, registry);
+        metrics.export(built -> RouteMetricsExport.register(built, this::runningRoutes, registry));
     }
 
     /** Binds the listener and starts relaying; throws {@link RelayStartException} when it cannot. */

@@ -1,21 +1,30 @@
 package dev.relay.core.metrics;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
- * One relay's metrics registry, with the Prometheus Java client: the timing histograms, reload counts, build
- * info and the JVM's own metrics (process start time among them). The per-route counters are not copied in
- * here: they are read from the routes' {@link RelayCounters} at scrape time, so counting on the data path
- * costs what it did before metrics existed.
+ * One relay's metrics: the routes' timing histograms (kept by relay, {@link TimingHistogram}), reload counts, build
+ * info and, once an admin listener asks, the JVM's own metrics. The Prometheus registry that exports them is built
+ * the first time something reads metrics (the admin listener at its start, or an embedder), not before: a relay
+ * whose metrics nobody reads does not load the metrics library (~50 ms of its start). The per-route counters are
+ * not copied in either: they are read from the routes' {@link RelayCounters} at scrape time, so counting on the data
+ * path costs what it did before metrics existed.
  */
 public final class RelayMetrics {
 
@@ -26,41 +35,66 @@ public final class RelayMetrics {
     private static final double[] DURATION_BUCKETS =
             {0.01, 0.1, 1, 10, 60, 300, 900, 3600, 4 * 3600, 24 * 3600};
 
-    private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
-    private final Histogram connectTime;
-    private final Histogram duration;
+    private final String version;
+    private final Map<String, RouteMetrics> routes = new ConcurrentHashMap<>();
+    private final List<Consumer<PrometheusRegistry>> exports = new ArrayList<>();
     private final LongAdder reloadsOk = new LongAdder();
     private final LongAdder reloadsFailed = new LongAdder();
+    private PrometheusRegistry registry;
+    private PrometheusTextFormatWriter text;
     private boolean jvmExported;
 
     public RelayMetrics(String version) {
-        connectTime = Histogram.builder()
+        this.version = version;
+    }
+
+    /**
+     * Registers more metrics once the registry exists (at once, if it does): how the server adds what it reads from
+     * its routes without building the registry at start.
+     */
+    public synchronized void export(Consumer<PrometheusRegistry> registration) {
+        exports.add(registration);
+        if (registry != null) {
+            registration.accept(registry);
+        }
+    }
+
+    /** The registry, built on first use with everything relay exports. */
+    public synchronized PrometheusRegistry registry() {
+        if (registry == null) {
+            PrometheusRegistry built = new PrometheusRegistry();
+            built.register(this::histograms);
+            CounterWithCallback.builder()
+                    .name("relay_config_reloads_total")
+                    .help("Config reloads, by result: ok, or failed (the running config was kept).")
+                    .labelNames("result")
+                    .callback(cb -> {
+                        cb.call(reloadsOk.sum(), "ok");
+                        cb.call(reloadsFailed.sum(), "failed");
+                    })
+                    .register(built);
+            Info build = Info.builder().name("relay_build_info").help("The running relay's version.")
+                    .labelNames("version").register(built);
+            build.addLabelValues(version);
+            exports.forEach(registration -> registration.accept(built));
+            registry = built;
+        }
+        return registry;
+    }
+
+    private MetricSnapshots histograms() {
+        HistogramSnapshot.Builder connect = HistogramSnapshot.builder()
                 .name("relay_connect_duration_seconds")
-                .help("Time from accepting a client to its upstream answering, every retry included.")
-                .labelNames("route")
-                .classicOnly()
-                .classicUpperBounds(CONNECT_BUCKETS)
-                .register(registry);
-        duration = Histogram.builder()
+                .help("Time from accepting a client to its upstream answering, every retry included.");
+        HistogramSnapshot.Builder duration = HistogramSnapshot.builder()
                 .name("relay_connection_duration_seconds")
-                .help("How long relayed connections lasted, from accept to the last socket closed.")
-                .labelNames("route")
-                .classicOnly()
-                .classicUpperBounds(DURATION_BUCKETS)
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("relay_config_reloads_total")
-                .help("Config reloads, by result: ok, or failed (the running config was kept).")
-                .labelNames("result")
-                .callback(cb -> {
-                    cb.call(reloadsOk.sum(), "ok");
-                    cb.call(reloadsFailed.sum(), "failed");
-                })
-                .register(registry);
-        Info build = Info.builder().name("relay_build_info").help("The running relay's version.")
-                .labelNames("version").register(registry);
-        build.addLabelValues(version);
+                .help("How long relayed connections lasted, from accept to the last socket closed.");
+        routes.forEach((route, metrics) -> {
+            Labels labels = Labels.of("route", route);
+            connect.dataPoint(metrics.connectSeconds().snapshot(labels));
+            duration.dataPoint(metrics.durationSeconds().snapshot(labels));
+        });
+        return new MetricSnapshots(connect.build(), duration.build());
     }
 
     /**
@@ -69,24 +103,21 @@ public final class RelayMetrics {
      */
     public synchronized void exportJvm() {
         if (!jvmExported) {
-            JvmMetrics.builder().register(registry);
+            JvmMetrics.builder().register(registry());
             jvmExported = true;
         }
     }
 
-    /** The registry, for the server to add the metrics it reads from its routes. */
-    public PrometheusRegistry registry() {
-        return registry;
-    }
-
     public RouteMetrics forRoute(String route) {
-        return new RouteMetrics(connectTime.labelValues(route), duration.labelValues(route));
+        RouteMetrics metrics = new RouteMetrics(new TimingHistogram(CONNECT_BUCKETS),
+                new TimingHistogram(DURATION_BUCKETS));
+        routes.put(route, metrics);
+        return metrics;
     }
 
     /** Stops exporting a route's histograms (a reload removed it). */
     public void removeRoute(String route) {
-        connectTime.remove(route);
-        duration.remove(route);
+        routes.remove(route);
     }
 
     public void reloaded(boolean ok) {
@@ -97,12 +128,23 @@ public final class RelayMetrics {
         return (ok ? reloadsOk : reloadsFailed).sum();
     }
 
-    public String contentType() {
-        return text.getContentType();
+    public synchronized String contentType() {
+        return text().getContentType();
     }
 
     /** Writes every metric in the Prometheus text format. */
     public void writeTo(OutputStream out) throws IOException {
-        text.write(out, registry.scrape());
+        PrometheusTextFormatWriter writer;
+        synchronized (this) {
+            writer = text();
+        }
+        writer.write(out, registry().scrape());
+    }
+
+    private PrometheusTextFormatWriter text() {
+        if (text == null) {
+            text = PrometheusTextFormatWriter.create();
+        }
+        return text;
     }
 }

@@ -1,7 +1,5 @@
 package dev.relay.core.metrics;
 
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
-
 /**
  * A route's timing histograms, looked up once per route so a finished connection records with two adds and no
  * label lookup.
@@ -11,10 +9,10 @@ public final class RouteMetrics {
     /** For code that runs without a server's metrics (unit tests of single handlers). */
     public static final RouteMetrics NONE = new RouteMetrics(null, null);
 
-    private final DistributionDataPoint connectSeconds;
-    private final DistributionDataPoint durationSeconds;
+    private final TimingHistogram connectSeconds;
+    private final TimingHistogram durationSeconds;
 
-    RouteMetrics(DistributionDataPoint connectSeconds, DistributionDataPoint durationSeconds) {
+    RouteMetrics(TimingHistogram connectSeconds, TimingHistogram durationSeconds) {
         this.connectSeconds = connectSeconds;
         this.durationSeconds = durationSeconds;
     }
@@ -31,5 +29,13 @@ public final class RouteMetrics {
         if (durationSeconds != null) {
             durationSeconds.observe(nanos / 1e9);
         }
+    }
+
+    TimingHistogram connectSeconds() {
+        return connectSeconds;
+    }
+
+    TimingHistogram durationSeconds() {
+        return durationSeconds;
     }
 }
