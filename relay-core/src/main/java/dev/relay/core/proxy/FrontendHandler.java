@@ -6,20 +6,15 @@ import dev.relay.core.config.SendProxy;
 import dev.relay.core.tls.ClientTls;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.upstream.Upstream;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
-import io.netty.util.ReferenceCountUtil;
 
-import java.util.ArrayDeque;
 import java.util.HashSet;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -29,19 +24,20 @@ import java.util.concurrent.TimeUnit;
  * within its connect budget — then hands the channel to a {@link RelayHandler} and starts reading.
  *
  * <p>The client's reads are off until then. A transport may still deliver what it already read with a FIN
- * (epoll does, on EPOLLRDHUP): those bytes and that FIN are held here, at most one read batch, and handed to the
- * relay first, in order.
+ * (epoll does, on EPOLLRDHUP): those bytes and that FIN are held by a {@link HeldInput}, at most one read batch,
+ * and handed to the relay first, in order. When the route may splice and the client sent nothing, the pair goes to
+ * the splice path instead ({@link SpliceHandover}).
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final RouteContext route;
     private final RouteContext.State state;
-    private final Queue<ByteBuf> early = new ArrayDeque<>();
     /** The upstreams this connection tried; allocated at the first retry, as most connections never retry. */
     private Set<Upstream> tried = Set.of();
     private int attempts;
     private Throwable lastFailure;
-    private boolean earlyFin;
+    /** The client's input until the upstream answers (epoll reads what comes with a FIN even while reads are off). */
+    private HeldInput held;
     private RelayConnection connection;
     private long connectDeadlineNanos;
 
@@ -57,6 +53,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         connection = route.open(client);
+        held = new HeldInput(Direction.UPSTREAM, connection);
+        ctx.pipeline().addAfter(ctx.name(), PipelineNames.HELD, held);
         PcapCapture capture = route.capture();
         if (capture != null && capture.enabled()) {
             ctx.pipeline().addFirst(PipelineNames.CAPTURE, capture.newHandler());
@@ -161,35 +159,26 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         connection.upstreamConnected();
-        if (connect.channel().pipeline().get(PipelineNames.HELD) instanceof HeldInput upstreamHeld) {
-            if (early.isEmpty() && !earlyFin) {
-                HeldInput clientHeld = new HeldInput(Direction.UPSTREAM, connection);
-                ctx.pipeline().replace(this, PipelineNames.HELD, clientHeld);
-                SpliceHandover.begin(connection, ctx.channel(), connect.channel(), clientHeld, upstreamHeld);
-                return;
-            }
-            // The client sent bytes before the upstream answered: they go through the ByteBuf path, and so does the rest.
-            upstreamHeld.relayInstead(new RelayHandler(ctx.channel(), Direction.DOWNSTREAM, connection));
-        }
-        ctx.pipeline().addAfter(ctx.name(), PipelineNames.RELAY,
-                new RelayHandler(connect.channel(), Direction.UPSTREAM, connection));
-        if (!route.toxics().isEmpty()) {
-            connection.installToxics(route.toxics()); // before the early reads, so they meet the toxics too
-        }
-        boolean hadEarlyReads = !early.isEmpty();
-        for (ByteBuf buf; (buf = early.poll()) != null; ) {
-            ctx.fireChannelRead(buf);
-        }
-        if (hadEarlyReads) {
-            ctx.fireChannelReadComplete();
-        }
-        if (earlyFin) {
-            ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        }
+        Channel upstreamChannel = connect.channel();
+        HeldInput upstreamHeld = upstreamChannel.pipeline().get(PipelineNames.HELD) instanceof HeldInput h ? h : null;
         ctx.pipeline().remove(this);
-        if (!earlyFin) {
-            ctx.channel().config().setAutoRead(true);
+        if (upstreamHeld != null && !held.hasInput()) {
+            SpliceHandover.begin(connection, ctx.channel(), upstreamChannel, held, upstreamHeld);
+            return;
         }
+        // The ByteBuf path (for a splice candidate: the client sent bytes before the upstream answered). Toxics go in
+        // before the held bytes move, so those meet the toxics too.
+        if (upstreamHeld != null) {
+            upstreamHeld.addRelay(new RelayHandler(ctx.channel(), Direction.DOWNSTREAM, connection));
+        }
+        held.addRelay(new RelayHandler(upstreamChannel, Direction.UPSTREAM, connection));
+        if (!route.toxics().isEmpty()) {
+            connection.installToxics(route.toxics());
+        }
+        if (upstreamHeld != null) {
+            upstreamHeld.releaseToRelay();
+        }
+        held.releaseToRelay();
     }
 
     /** Another attempt fits: retries left, connect budget left, and the client still there. */
@@ -198,32 +187,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 && connectDeadlineNanos - System.nanoTime() > 0
                 && ctx.channel().isActive()
                 && !connection.isClosing();
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf buf && connection != null && !connection.isClosing()) {
-            early.add(buf);
-        } else {
-            ReferenceCountUtil.release(msg);
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
-            earlyFin = true;
-        } else {
-            ctx.fireUserEventTriggered(evt);
-        }
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        // Closed before the upstream answered: what the client sent goes nowhere.
-        for (ByteBuf buf; (buf = early.poll()) != null; ) {
-            buf.release();
-        }
     }
 
     @Override

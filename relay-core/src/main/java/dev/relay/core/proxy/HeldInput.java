@@ -73,11 +73,26 @@ final class HeldInput extends ChannelInboundHandlerAdapter {
         context.pipeline().remove(this);
     }
 
+    /** Whether anything was held: bytes, or the end of the input. */
+    boolean hasInput() {
+        return fin || !bytes.isEmpty();
+    }
+
     /**
      * Gives the channel to {@code relay} instead: the held bytes and FIN go through it first, then reading resumes.
      */
     void relayInstead(ChannelHandler relay) {
+        addRelay(relay);
+        releaseToRelay();
+    }
+
+    /** Puts {@code relay} after this handler, as {@link PipelineNames#RELAY}; nothing moves yet. */
+    void addRelay(ChannelHandler relay) {
         context.pipeline().addAfter(context.name(), PipelineNames.RELAY, relay);
+    }
+
+    /** Hands the held bytes and FIN to the relay put in by {@link #addRelay}, leaves, and resumes reading. */
+    void releaseToRelay() {
         boolean hadBytes = !bytes.isEmpty();
         for (ByteBuf buf; (buf = bytes.poll()) != null; ) {
             context.fireChannelRead(buf);

@@ -106,11 +106,6 @@ public final class RelayConnection {
         counters.increment(RelayCounter.CONNECTIONS_SPLICED);
     }
 
-    /** Whether the pair is relayed with splice(2). */
-    public boolean isSpliced() {
-        return splice != null;
-    }
-
     private void stopSplicing() {
         if (splice != null) {
             splice.stop();

@@ -1,6 +1,7 @@
 package dev.relay.core.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -45,9 +46,10 @@ final class SpliceRelay {
         this.connection = connection;
         this.client = new SpliceSocket(clientChannel, this);
         this.upstream = new SpliceSocket(upstreamChannel, this);
-        this.up = new SpliceFlow(Direction.UPSTREAM, client, upstream, addressable(clientHeld.takeBytes()),
+        ByteBufAllocator alloc = clientChannel.alloc();
+        this.up = new SpliceFlow(Direction.UPSTREAM, client, upstream, addressable(clientHeld.takeBytes(), alloc),
                 clientHeld.finished(), connection);
-        this.down = new SpliceFlow(Direction.DOWNSTREAM, upstream, client, addressable(upstreamHeld.takeBytes()),
+        this.down = new SpliceFlow(Direction.DOWNSTREAM, upstream, client, addressable(upstreamHeld.takeBytes(), alloc),
                 upstreamHeld.finished(), connection);
     }
 
@@ -157,11 +159,6 @@ final class SpliceRelay {
         upstream.interest((down.wantsRead() ? READ : 0) | (up.wantsWrite() ? WRITE : 0));
     }
 
-    /** Bytes in the pipes and held, both directions; on the event loop. */
-    long buffered() {
-        return up.buffered() + down.buffered();
-    }
-
     /**
      * Ends the splicing: both sockets leave epoll and the pipes close, before the channels close the sockets.
      * Idempotent; on the event loop.
@@ -185,13 +182,13 @@ final class SpliceRelay {
     }
 
     /** Held bytes are written from their memory address; a buffer without one is copied into one that has. */
-    private static ArrayDeque<ByteBuf> addressable(ArrayDeque<ByteBuf> bytes) {
+    private static ArrayDeque<ByteBuf> addressable(ArrayDeque<ByteBuf> bytes, ByteBufAllocator alloc) {
         ArrayDeque<ByteBuf> result = new ArrayDeque<>(bytes.size());
         for (ByteBuf buf : bytes) {
             if (buf.hasMemoryAddress()) {
                 result.add(buf);
             } else {
-                ByteBuf copy = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(buf.readableBytes());
+                ByteBuf copy = alloc.directBuffer(buf.readableBytes());
                 copy.writeBytes(buf);
                 buf.release();
                 result.add(copy);
