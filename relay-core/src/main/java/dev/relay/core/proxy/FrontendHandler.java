@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * within its connect budget — then hands the channel to a {@link RelayHandler} and starts reading.
  *
  * <p>The client's reads are off until then. A transport may still deliver what it already read with a FIN
- * (epoll does, on EPOLLRDHUP): those bytes and that FIN are held by a {@link HeldInput}, at most one read batch,
- * and handed to the relay first, in order. When the route may splice and the client sent nothing, the pair goes to
- * the splice path instead ({@link SpliceHandover}).
+ * (epoll does, on EPOLLRDHUP): those bytes and that FIN are held by a {@link HeldInput} and handed to the relay
+ * first, in order. When the route may splice, the pair goes to the splice path instead
+ * ({@link SpliceHandover}), which writes what was held first.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
@@ -162,21 +162,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Channel upstreamChannel = connect.channel();
         HeldInput upstreamHeld = upstreamChannel.pipeline().get(PipelineNames.HELD) instanceof HeldInput h ? h : null;
         ctx.pipeline().remove(this);
-        if (upstreamHeld != null && !held.hasInput()) {
+        if (upstreamHeld != null) {
+            // What the client sent meanwhile (a PROXY header's tail, a ClientHello read to route, bytes with a FIN)
+            // is written first by the splice path.
             SpliceHandover.begin(connection, ctx.channel(), upstreamChannel, held, upstreamHeld);
             return;
         }
-        // The ByteBuf path (for a splice candidate: the client sent bytes before the upstream answered). Toxics go in
-        // before the held bytes move, so those meet the toxics too.
-        if (upstreamHeld != null) {
-            upstreamHeld.addRelay(new RelayHandler(ctx.channel(), Direction.DOWNSTREAM, connection));
-        }
+        // The ByteBuf path. Toxics go in before the held bytes move, so those meet the toxics too.
         held.addRelay(new RelayHandler(upstreamChannel, Direction.UPSTREAM, connection));
         if (!route.toxics().isEmpty()) {
             connection.installToxics(route.toxics());
-        }
-        if (upstreamHeld != null) {
-            upstreamHeld.releaseToRelay();
         }
         held.releaseToRelay();
     }

@@ -11,7 +11,7 @@ import java.util.ArrayDeque;
 
 /**
  * Holds what a channel reads while its connection is being handed to the splice path: reads are off then, but
- * epoll still reads what arrives with a FIN. The held bytes (at most one read batch) and the FIN go first, either
+ * epoll still reads what arrives with a FIN. The held bytes (what the kernel had buffered before the FIN) and the FIN go first, either
  * to the splice path or, when the hand-over is given up, through a {@link RelayHandler} put in this handler's place.
  */
 final class HeldInput extends ChannelInboundHandlerAdapter {
@@ -71,11 +71,6 @@ final class HeldInput extends ChannelInboundHandlerAdapter {
     /** Leaves the pipeline; whatever is still held is released. */
     void remove() {
         context.pipeline().remove(this);
-    }
-
-    /** Whether anything was held: bytes, or the end of the input. */
-    boolean hasInput() {
-        return fin || !bytes.isEmpty();
     }
 
     /**

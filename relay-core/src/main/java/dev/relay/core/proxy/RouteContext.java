@@ -199,7 +199,7 @@ public final class RouteContext {
      * Whether a connection from {@code client} to {@code upstream} may be relayed with splice(2): splicing is on,
      * both sides are TCP on epoll, and nothing on the route needs to see the bytes (hex dump, capture, TLS either
      * way, toxics). Bytes already read from the client (a PROXY header's tail, a ClientHello read for routing)
-     * keep a connection on the ByteBuf path too; the caller checks those.
+     * are written first by the splice path.
      */
     boolean maySplice(Channel client, State current, Upstream upstream) {
         return splice

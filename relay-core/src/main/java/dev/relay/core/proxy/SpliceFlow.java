@@ -105,6 +105,7 @@ final class SpliceFlow {
             int written = target.socket().writeAddress(buf.memoryAddress(), buf.readerIndex(), buf.writerIndex());
             buf.skipBytes(written);
             moved += written;
+            connection.relayed(direction, written); // held bytes are counted as they go, spliced ones as they come
             if (buf.isReadable()) {
                 break;
             }

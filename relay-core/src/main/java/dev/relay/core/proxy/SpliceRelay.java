@@ -22,7 +22,7 @@ import java.util.ArrayDeque;
  * {@link RelayConnection} as on the ByteBuf path; closing either ends the splicing first.
  *
  * <p>Per connection relay holds at most one pipe per direction (64 KiB, the kernel's default) plus what was read
- * before the hand-over (one read batch); a full pipe stops reading from its source.
+ * before the hand-over (what epoll read with an early FIN); a full pipe stops reading from its source.
  */
 final class SpliceRelay {
 

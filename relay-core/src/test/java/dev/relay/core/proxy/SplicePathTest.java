@@ -1,11 +1,14 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.RelayHooks;
+import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.RouteTimeouts;
 import dev.relay.core.config.SendProxy;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.testing.Family;
+import dev.relay.core.testing.GatedResolverGroup;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
 import dev.relay.core.testing.TestRelay;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -186,6 +190,38 @@ class SplicePathTest {
     }
 
     /** Spliced or not, the header is the first thing on the wire, before bytes (and a FIN) the client sent at once. */
+    @Test
+    void aClientThatSendsAndLeavesBeforeTheUpstreamAnswersIsSplicedWhole() throws Exception {
+        assumeEpoll();
+        // The upstream's name resolves only once the client's bytes and FIN are in: epoll reads them with the FIN,
+        // they are held, and the splice path writes them first.
+        GatedResolverGroup resolver = new GatedResolverGroup();
+        byte[] upload = Loopback.randomBytes(100_000, 9);
+        byte[] reply = Loopback.randomBytes(50_000, 10);
+        CompletableFuture<byte[]> uploaded = new CompletableFuture<>();
+        try (PlainServer upstream = PlainServer.start(Family.IPV4.bindAddress(dir), channel -> {
+                 uploaded.complete(Loopback.readToEnd(channel, upload.length + 1));
+                 Loopback.writeFully(channel, reply);
+             });
+             TestRelay relay = TestRelay.start(TransportKind.EPOLL, Family.IPV4.relayListen(dir),
+                     Endpoint.parse("upstream.test:" + ((InetSocketAddress) upstream.address()).getPort()),
+                     b -> b, RelayHooks.DEFAULT.withResolver(() -> resolver));
+             SocketChannel client = Loopback.connect(relay.address())) {
+            resolver.asked().get(5, TimeUnit.SECONDS);
+            Loopback.writeFully(client, upload);
+            client.shutdownOutput();
+            resolver.open();
+
+            assertArrayEquals(reply, Loopback.readToEnd(client, reply.length + 1));
+            assertArrayEquals(upload, uploaded.get(10, TimeUnit.SECONDS));
+            ConnectionSummary summary = relay.awaitClosed(1, Duration.ofSeconds(10));
+            assertEquals(upload.length, summary.bytesUpstream());
+            assertEquals(reply.length, summary.bytesDownstream());
+            assertEquals(CloseReason.CLIENT_CLOSED, summary.reason());
+            assertEquals(1, relay.server().counters().get(RelayCounter.CONNECTIONS_SPLICED));
+        }
+    }
+
     @ParameterizedTest(name = "splice {0}")
     @ValueSource(booleans = {true, false})
     void theProxyHeaderGoesFirstThenTheClientsBytes(boolean splice) throws Exception {
