@@ -68,9 +68,14 @@ final class HeldInput extends ChannelInboundHandlerAdapter {
         return fin;
     }
 
-    /** Leaves the pipeline; whatever is still held is released. */
+    /**
+     * Leaves the pipeline, if still in it; whatever is still held is released. Called explicitly because a channel
+     * closed while deregistered (during the splice hand-over) never tears its pipeline down.
+     */
     void remove() {
-        context.pipeline().remove(this);
+        if (!context.isRemoved()) {
+            context.pipeline().remove(this);
+        }
     }
 
     /**

@@ -31,12 +31,18 @@ final class SpliceHandover {
                 if (!clientOff.isDone() || !upstreamOff.isDone()) {
                     return;
                 }
-                if (connection.isClosing() || !client.isOpen() || !upstream.isOpen()) {
-                    return; // the close that came meanwhile ends both sockets; the held bytes go with their handlers
-                }
-                if (!clientOff.isSuccess() || !upstreamOff.isSuccess()) {
+                if (connection.isClosing() || !client.isOpen() || !upstream.isOpen()
+                        || !clientOff.isSuccess() || !upstreamOff.isSuccess()) {
+                    // A close came meanwhile, or a channel would not leave epoll: the held bytes go now (a channel
+                    // closed while deregistered never tears its pipeline down), and the pair ends.
+                    clientHeld.remove();
+                    upstreamHeld.remove();
                     Throwable cause = clientOff.isSuccess() ? upstreamOff.cause() : clientOff.cause();
-                    connection.failed(Direction.UPSTREAM, cause);
+                    if (cause != null) {
+                        connection.failed(Direction.UPSTREAM, cause);
+                    } else if (!connection.isClosing()) {
+                        connection.close(CloseReason.ERROR, "a socket closed during the splice hand-over");
+                    }
                     return;
                 }
                 SpliceRelay.start(connection, client, upstream, clientHeld, upstreamHeld);
