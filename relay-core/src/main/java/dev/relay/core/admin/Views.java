@@ -72,11 +72,11 @@ final class Views {
     record Connections(List<Connection> connections, boolean truncated) { }
 
     record Connection(long id, String route, String client, String upstream, long bytesUp, long bytesDown,
-                      long ageMs) {
+                      long ageMs, boolean spliced) {
 
         static Connection of(ConnectionSummary s) {
             return new Connection(s.id(), s.route(), Addresses.format(s.client()), s.upstream(), s.bytesUpstream(),
-                    s.bytesDownstream(), s.duration().toMillis());
+                    s.bytesDownstream(), s.duration().toMillis(), s.spliced());
         }
     }
 

@@ -13,6 +13,7 @@ import java.time.Instant;
  * @param peakBufferedUpstream   the most bytes relay held at once for the client-to-upstream direction
  * @param peakBufferedDownstream the same for the upstream-to-client direction
  * @param detail                 the cause behind {@code reason}, or empty
+ * @param spliced                relayed with splice(2), inside the kernel, rather than through the JVM
  */
 public record ConnectionSummary(
         long id,
@@ -27,5 +28,6 @@ public record ConnectionSummary(
         long peakBufferedUpstream,
         long peakBufferedDownstream,
         CloseReason reason,
-        String detail) {
+        String detail,
+        boolean spliced) {
 }

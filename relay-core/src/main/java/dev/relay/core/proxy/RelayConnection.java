@@ -316,6 +316,6 @@ public final class RelayConnection {
                 Duration.ofNanos(System.nanoTime() - openedAtNanos),
                 bytes[Direction.UPSTREAM.ordinal()], bytes[Direction.DOWNSTREAM.ordinal()],
                 peakBuffered[Direction.UPSTREAM.ordinal()], peakBuffered[Direction.DOWNSTREAM.ordinal()],
-                reason == null ? CloseReason.OPEN : reason, detail);
+                reason == null ? CloseReason.OPEN : reason, detail, splice != null);
     }
 }

@@ -33,6 +33,7 @@ import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -93,6 +94,7 @@ class SplicePathTest {
             writer.get(30, TimeUnit.SECONDS);
 
             ConnectionSummary summary = relay.awaitClosed(1, Duration.ofSeconds(10));
+            assertTrue(summary.spliced());
             assertEquals(size, summary.bytesUpstream());
             assertEquals(size, summary.bytesDownstream());
             assertEquals(1, relay.server().counters().get(RelayCounter.CONNECTIONS_SPLICED));
@@ -116,6 +118,8 @@ class SplicePathTest {
                     assertArrayEquals(hello, Loopback.readExactly(client, hello.length));
                 }
                 assertEquals(connections, relay.server().counters().get(RelayCounter.CONNECTIONS_SPLICED));
+                assertTrue(relay.server().connections().connections().iterator().next()
+                        .snapshot().get(5, TimeUnit.SECONDS).spliced(), "the API tells a spliced connection");
                 // Each direction borrowed a pipe while bytes waited and gave it back: the loops keep a few, not
                 // two per connection.
                 long pipesNow = openPipes();
@@ -166,6 +170,9 @@ class SplicePathTest {
             Loopback.writeFully(client, hello);
             assertArrayEquals(hello, Loopback.readExactly(client, hello.length));
             assertEquals(0, relay.server().counters().get(RelayCounter.CONNECTIONS_SPLICED));
+            ConnectionSummary open = relay.server().connections().connections().iterator().next()
+                    .snapshot().get(5, TimeUnit.SECONDS);
+            assertFalse(open.spliced());
         }
     }
 
