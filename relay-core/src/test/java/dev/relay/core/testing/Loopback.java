@@ -41,13 +41,18 @@ public final class Loopback {
         return Endpoint.parse((host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort());
     }
 
-    /** A loopback port that nothing listens on: bound once to learn a free port, then closed. */
+    /** A loopback port that nothing listens on, and that nothing else is given while the tests run. */
     public static Endpoint refusingEndpoint() throws IOException {
-        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
-            probe.bind(new InetSocketAddress("127.0.0.1", 0));
-            return endpoint(probe.getLocalAddress());
-        }
+        // A socket bound but never listening: a connect to its port is refused, and the port stays taken, so no
+        // listener bound later (the relay's own, on port 0) can be handed it. Kept open for the JVM's life.
+        java.net.Socket reserved = new java.net.Socket();
+        reserved.bind(new InetSocketAddress("127.0.0.1", 0));
+        RESERVED_PORTS.add(reserved);
+        return endpoint(reserved.getLocalSocketAddress());
     }
+
+    private static final java.util.List<java.net.Socket> RESERVED_PORTS =
+            java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     /**
      * A server on {@code bind} that greets every connection with the one byte {@code id}, then echoes until the
