@@ -41,6 +41,14 @@ public final class Loopback {
         return Endpoint.parse((host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort());
     }
 
+    /** A free loopback port for a server the test starts next: bound once to learn it, then closed. */
+    public static Endpoint freeEndpoint() throws IOException {
+        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+            return endpoint(probe.getLocalAddress());
+        }
+    }
+
     /** A loopback port that nothing listens on, and that nothing else is given while the tests run. */
     public static Endpoint refusingEndpoint() throws IOException {
         // A socket bound but never listening: a connect to its port is refused, and the port stays taken, so no

@@ -49,7 +49,7 @@ class OpensslServerInteropTest {
 
     /** openssl s_server on a free loopback port; with {@code clientCa}, it demands a client certificate. */
     private Endpoint sServer(Path[] cert, Path clientCa) throws Exception {
-        Endpoint address = Loopback.refusingEndpoint();
+        Endpoint address = Loopback.freeEndpoint();
         List<String> command = new ArrayList<>(List.of(OPENSSL.toString(), "s_server", "-accept",
                 address.toString(), "-cert", cert[0].toString(), "-key", cert[1].toString(), "-www", "-naccept", "1"));
         if (clientCa != null) {

@@ -71,7 +71,7 @@ class ServerNameRoutingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void eachNameReachesItsRouteUntouchedAndTheRestTheDefault(TransportKind transport) throws Exception {
-        Endpoint shared = Loopback.refusingEndpoint();
+        Endpoint shared = Loopback.freeEndpoint();
         try (PlainServer api = upstream(1); PlainServer apps = upstream(2); PlainServer fallback = upstream(3);
              TestRelay relay = TestRelay.start(transport,
                      route("api", shared, api, "api.relay.test").build(),
@@ -91,7 +91,7 @@ class ServerNameRoutingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void withoutADefaultWhatNoRouteTakesIsClosedAndCounted(TransportKind transport) throws Exception {
-        Endpoint shared = Loopback.refusingEndpoint();
+        Endpoint shared = Loopback.freeEndpoint();
         RouteTimeouts quickHandshake = new RouteTimeouts(Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO,
                 Duration.ofMillis(300));
         try (PlainServer api = upstream(1); PlainServer apps = upstream(2);
@@ -114,7 +114,7 @@ class ServerNameRoutingTest {
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void aRouteChosenByNameCanTerminateTls(TransportKind transport) throws Exception {
         Path[] cert = TestCertificates.make(dir, "secure.relay.test");
-        Endpoint shared = Loopback.refusingEndpoint();
+        Endpoint shared = Loopback.freeEndpoint();
         try (PlainServer secure = upstream(1); PlainServer passthrough = upstream(2);
              TestRelay relay = TestRelay.start(transport,
                      route("secure", shared, secure, "secure.relay.test")
@@ -135,7 +135,7 @@ class ServerNameRoutingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void aReloadAddsARouteToASharedAddressWithoutRebindingIt(TransportKind transport) throws Exception {
-        Endpoint shared = Loopback.refusingEndpoint();
+        Endpoint shared = Loopback.freeEndpoint();
         try (PlainServer api = upstream(1); PlainServer fallback = upstream(3); PlainServer added = upstream(4);
              TestRelay relay = TestRelay.start(transport,
                      route("api", shared, api, "api.relay.test").build(),

@@ -45,7 +45,7 @@ class TlsOriginationTest {
     /** Relay with a terminating route (on a free port, found first) and an originating route in front of it. */
     private TestRelay chain(TransportKind transport, PlainServer upstream, Path[] cert, UpstreamTlsConfig originate,
                             boolean proxyProtocol) throws IOException {
-        Endpoint terminateAt = Loopback.refusingEndpoint(); // a free port, bound by the route below
+        Endpoint terminateAt = Loopback.freeEndpoint(); // a free port, bound by the route below
         RouteConfig terminate = RouteConfig.builder("terminate").listen(terminateAt)
                 .upstream(Loopback.endpoint(upstream.address()))
                 .tls(new TlsConfig(List.of(new TlsConfig.Certificate(cert[0], cert[1]))))
