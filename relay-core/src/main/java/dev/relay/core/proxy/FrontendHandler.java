@@ -128,7 +128,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         connect.addListener(f -> {
             if (connect.isSuccess() && connect.channel().pipeline().get(PipelineNames.PROXY_WRITER) != null) {
                 // Netty tells the connect's listeners before the pipeline hears channelActive, where the PROXY header
-                // is written: the client's early bytes (and FIN) wait one task so that the header goes first.
+                // is written: the client's early bytes (and FIN) wait one task so that the header goes first, and
+                // the splice hand-over finds it written.
                 connect.channel().eventLoop().execute(() -> upstreamConnected(ctx, connect, upstream));
             } else {
                 upstreamConnected(ctx, connect, upstream);

@@ -10,9 +10,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
- * Holds what a channel reads while its connection is being handed to the splice path: reads are off then, but
- * epoll still reads what arrives with a FIN. The held bytes (what the kernel had buffered before the FIN) and the FIN go first, either
- * to the splice path or, when the hand-over is given up, through a {@link RelayHandler} put in this handler's place.
+ * Holds what a channel reads before its connection relays: reads are off then, but epoll still reads what arrives
+ * with a FIN. The held bytes (what the kernel had buffered before the FIN) and the FIN go first, either to the
+ * splice path or through a {@link RelayHandler} put in this handler's place.
  */
 final class HeldInput extends ChannelInboundHandlerAdapter {
 

@@ -160,7 +160,8 @@ final class SpliceRelay {
     }
 
     /**
-     * Ends the splicing: both sockets leave epoll and the pipes close, before the channels close the sockets.
+     * Ends the splicing: both sockets leave epoll and the pipes go back (or close, if bytes are left in them),
+     * before the channels close the sockets.
      * Idempotent; on the event loop.
      */
     void stop() {
