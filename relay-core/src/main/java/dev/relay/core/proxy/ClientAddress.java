@@ -20,14 +20,13 @@ public final class ClientAddress {
     }
 
     public static SocketAddress of(Channel client) {
-        SocketAddress proxied = client.attr(PROXIED_SOURCE).get();
-        return proxied != null ? proxied : client.remoteAddress();
+        // hasAttr first: attr() would give every connection an attribute map just to find nothing in it.
+        return client.hasAttr(PROXIED_SOURCE) ? client.attr(PROXIED_SOURCE).get() : client.remoteAddress();
     }
 
     /** What the client connected to: the header's destination, or relay's own listening address. */
     public static SocketAddress destinationOf(Channel client) {
-        SocketAddress proxied = client.attr(PROXIED_DESTINATION).get();
-        return proxied != null ? proxied : client.localAddress();
+        return client.hasAttr(PROXIED_DESTINATION) ? client.attr(PROXIED_DESTINATION).get() : client.localAddress();
     }
 
     /** The client's IP address, or null for a Unix-socket client. */

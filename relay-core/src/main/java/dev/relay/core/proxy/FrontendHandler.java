@@ -124,7 +124,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 })
                 .connect(route.addressOf(upstream.address()));
         connect.channel().closeFuture().addListener(f -> upstream.released());
-        connection.upstreamDialed(connect.channel(), upstream.address().toString());
+        connection.upstreamDialed(connect.channel(), upstream.name());
         connect.addListener(f -> {
             if (connect.isSuccess() && connect.channel().pipeline().get(PipelineNames.PROXY_WRITER) != null) {
                 // Netty tells the connect's listeners before the pipeline hears channelActive, where the PROXY header

@@ -31,16 +31,22 @@ public final class RelayConnection {
     private String upstreamName = "-";
     private final RelayCounters counters;
     private final Consumer<ConnectionSummary> onFinished;
-    private final Instant openedAt = Instant.now();
+    // Wall-clock millis, not an Instant: one object less for every open connection (the summary makes the Instant).
+    private final long openedAtMillis = System.currentTimeMillis();
     private final long openedAtNanos = System.nanoTime();
 
     private Channel upstream;
     private boolean upstreamConnected;
     private long connectNanos = -1;
-    private final long[] bytes = new long[2];
-    private final long[] peakBuffered = new long[2];
-    private final boolean[] paused = new boolean[2];
-    private final boolean[] finRelayed = new boolean[2];
+    // Per direction, as plain fields rather than arrays: four objects less for every open connection.
+    private long bytesUpstream;
+    private long bytesDownstream;
+    private long peakBufferedUpstream;
+    private long peakBufferedDownstream;
+    private boolean pausedUpstream;
+    private boolean pausedDownstream;
+    private boolean finRelayedUpstream;
+    private boolean finRelayedDownstream;
     private CloseReason firstFinished;
     private CloseReason reason;
     private String detail = "";
@@ -152,7 +158,11 @@ public final class RelayConnection {
 
     void relayed(Direction direction, int byteCount) {
         lastActivityNanos = clock.nanoTime();
-        bytes[direction.ordinal()] += byteCount;
+        if (direction == Direction.UPSTREAM) {
+            bytesUpstream += byteCount;
+        } else {
+            bytesDownstream += byteCount;
+        }
         counters.add(direction.bytesCounter(), byteCount);
     }
 
@@ -162,32 +172,42 @@ public final class RelayConnection {
     }
 
     void buffered(Direction direction, long pendingBytes) {
-        if (pendingBytes > peakBuffered[direction.ordinal()]) {
-            peakBuffered[direction.ordinal()] = pendingBytes;
+        if (direction == Direction.UPSTREAM) {
+            peakBufferedUpstream = Math.max(peakBufferedUpstream, pendingBytes);
+        } else {
+            peakBufferedDownstream = Math.max(peakBufferedDownstream, pendingBytes);
         }
     }
 
     /** Whether {@code direction}'s source is paused because its destination cannot take more. */
     boolean isPaused(Direction direction) {
-        return paused[direction.ordinal()];
+        return direction == Direction.UPSTREAM ? pausedUpstream : pausedDownstream;
+    }
+
+    private void setPaused(Direction direction, boolean value) {
+        if (direction == Direction.UPSTREAM) {
+            pausedUpstream = value;
+        } else {
+            pausedDownstream = value;
+        }
     }
 
     /** Records that {@code direction}'s source stopped reading; true if it was reading until now. */
     boolean pause(Direction direction) {
-        if (paused[direction.ordinal()]) {
+        if (isPaused(direction)) {
             return false;
         }
-        paused[direction.ordinal()] = true;
+        setPaused(direction, true);
         counters.increment(RelayCounter.BACKPRESSURE_PAUSES);
         return true;
     }
 
     /** Records that {@code direction}'s source may read again; true if it had been paused. */
     boolean resume(Direction direction) {
-        if (!paused[direction.ordinal()]) {
+        if (!isPaused(direction)) {
             return false;
         }
-        paused[direction.ordinal()] = false;
+        setPaused(direction, false);
         counters.increment(RelayCounter.BACKPRESSURE_RESUMES);
         return true;
     }
@@ -201,8 +221,12 @@ public final class RelayConnection {
 
     /** {@code direction}'s FIN reached its destination; once both directions have, the pair is done. */
     void finRelayed(Direction direction) {
-        finRelayed[direction.ordinal()] = true;
-        if (finRelayed[0] && finRelayed[1]) {
+        if (direction == Direction.UPSTREAM) {
+            finRelayedUpstream = true;
+        } else {
+            finRelayedDownstream = true;
+        }
+        if (finRelayedUpstream && finRelayedDownstream) {
             close(firstFinished);
         }
     }
@@ -311,11 +335,11 @@ public final class RelayConnection {
     }
 
     private ConnectionSummary summary() {
-        return new ConnectionSummary(id, route, ClientAddress.of(client), upstreamName, openedAt,
+        return new ConnectionSummary(id, route, ClientAddress.of(client), upstreamName,
+                Instant.ofEpochMilli(openedAtMillis),
                 connectNanos < 0 ? null : Duration.ofNanos(connectNanos),
                 Duration.ofNanos(System.nanoTime() - openedAtNanos),
-                bytes[Direction.UPSTREAM.ordinal()], bytes[Direction.DOWNSTREAM.ordinal()],
-                peakBuffered[Direction.UPSTREAM.ordinal()], peakBuffered[Direction.DOWNSTREAM.ordinal()],
+                bytesUpstream, bytesDownstream, peakBufferedUpstream, peakBufferedDownstream,
                 reason == null ? CloseReason.OPEN : reason, detail, splice != null);
     }
 }

@@ -20,6 +20,12 @@ final class SpliceFlow {
     /** The most bytes waiting in one direction's pipe, the splice path's per-direction memory bound. */
     static final int PIPE_LIMIT = 64 * 1024;
 
+    /**
+     * The held bytes of a flow that has none, shared so that a spliced connection keeps no queue of its own. Safe
+     * to share because a flow only ever peeks, polls and iterates its held bytes, which leave an empty queue as is.
+     */
+    static final ArrayDeque<ByteBuf> NOTHING_HELD = new ArrayDeque<>(0);
+
     private final Direction direction;
     private final SpliceSocket source;
     private final SpliceSocket target;

@@ -184,6 +184,9 @@ final class SpliceRelay {
 
     /** Held bytes are written from their memory address; a buffer without one is copied into one that has. */
     private static ArrayDeque<ByteBuf> addressable(ArrayDeque<ByteBuf> bytes, ByteBufAllocator alloc) {
+        if (bytes.isEmpty()) {
+            return SpliceFlow.NOTHING_HELD;
+        }
         ArrayDeque<ByteBuf> result = new ArrayDeque<>(bytes.size());
         for (ByteBuf buf : bytes) {
             if (buf.hasMemoryAddress()) {

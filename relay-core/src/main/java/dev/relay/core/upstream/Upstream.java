@@ -24,6 +24,8 @@ public final class Upstream {
 
     private final String route;
     private final Endpoint address;
+    /** The address as logs and summaries show it, made once rather than for every connection. */
+    private final String name;
     private final boolean needsLookup;
     private volatile UpstreamConfig config;
     private final AtomicInteger active = new AtomicInteger();
@@ -38,6 +40,7 @@ public final class Upstream {
     Upstream(String route, UpstreamConfig config) {
         this.route = route;
         this.address = config.address();
+        this.name = address.toString();
         this.config = config;
         for (int i = 0; i < connectFailures.length; i++) {
             connectFailures[i] = new LongAdder();
@@ -56,6 +59,10 @@ public final class Upstream {
 
     public Endpoint address() {
         return address;
+    }
+
+    public String name() {
+        return name;
     }
 
     public UpstreamConfig config() {
@@ -158,6 +165,6 @@ public final class Upstream {
 
     @Override
     public String toString() {
-        return address.toString();
+        return name;
     }
 }
