@@ -79,9 +79,10 @@ final class ListenerBinder {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new RelayChannelInitializer(routes));
         if (endpoint instanceof Endpoint.Inet) {
-            // Half-close only on TCP; see RouteContext for why Unix sockets end at their first FIN.
+            // Half-close only on TCP; see RouteContext for why Unix sockets end at their first FIN. TCP_NODELAY is
+            // not set here: Netty turns it on for every TCP channel it makes, and asking again costs a setsockopt(2)
+            // per connection (RouteContext does the same for the upstream side; SocketOptionsTest checks both).
             bootstrap.option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
