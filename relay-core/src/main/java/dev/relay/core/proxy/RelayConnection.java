@@ -321,6 +321,9 @@ public final class RelayConnection {
             close(CloseReason.finishedFirst(sideOf));
         }
         stopSplicing();
+        if (splice != null) {
+            splice.socketsClosed();
+        }
         if (finished || client.isOpen() || (upstream != null && upstream.isOpen())) {
             return;
         }

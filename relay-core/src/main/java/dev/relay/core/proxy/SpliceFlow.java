@@ -38,6 +38,8 @@ final class SpliceFlow {
     private boolean stalled;
     /** The target took less than was there: wait for it to be writable. */
     private boolean blocked;
+    /** The last fill moved less than it asked for: the source had no more just then. */
+    private boolean sourceEmptied;
     private boolean ended;
     private boolean finSent;
 
@@ -67,6 +69,14 @@ final class SpliceFlow {
         return blocked;
     }
 
+    /**
+     * Whether the last fill took less than it asked for, so that asking again at once would most likely find
+     * nothing (a system call for EAGAIN); level-triggered epoll reports whatever arrives later.
+     */
+    boolean sourceEmptied() {
+        return sourceEmptied;
+    }
+
     boolean done() {
         return finSent;
     }
@@ -85,6 +95,7 @@ final class SpliceFlow {
         boolean pipeWasEmpty = inPipe == 0;
         int room = PIPE_LIMIT - inPipe;
         int moved = room > 0 ? SpliceNative.splice(source.socket(), pipe[1], room) : 0;
+        sourceEmptied = moved < room;
         if (moved > 0) {
             inPipe += moved;
             connection.relayed(direction, moved);

@@ -84,6 +84,9 @@ final class SpliceRelay {
 
     void onEvent(SpliceSocket socket, int events) {
         if (stopped) {
+            // Stopped, and its channel not closed yet: nothing will consume the event, so leave epoll now rather
+            // than be woken for it again and again.
+            socket.unregister();
             return;
         }
         SpliceFlow from = socket == client ? up : down;
@@ -117,7 +120,7 @@ final class SpliceRelay {
             if (!drain(flow)) {
                 return false;
             }
-            if (moved == 0 || flow.wantsWrite()) {
+            if (moved == 0 || flow.sourceEmptied() || flow.wantsWrite()) {
                 break;
             }
         }
@@ -160,8 +163,10 @@ final class SpliceRelay {
     }
 
     /**
-     * Ends the splicing: both sockets leave epoll and the pipes go back (or close, if bytes are left in them),
-     * before the channels close the sockets.
+     * Ends the splicing: nothing moves any more and the pipes go back (or close, if bytes are left in them). The
+     * sockets stay registered until their channels have closed them ({@link #socketsClosed}): a closed descriptor
+     * has left epoll by itself, so leaving then costs no epoll_ctl(2). Every stop is followed at once by both
+     * closes; an event that comes in between takes its socket out (see {@link #onEvent}).
      * Idempotent; on the event loop.
      */
     void stop() {
@@ -169,10 +174,14 @@ final class SpliceRelay {
             return;
         }
         stopped = true;
-        client.unregister();
-        upstream.unregister();
         up.release();
         down.release();
+    }
+
+    /** A channel of the pair has closed: each socket whose channel is closed gives up its registration. */
+    void socketsClosed() {
+        client.unregisterIfClosed();
+        upstream.unregisterIfClosed();
     }
 
     /** The event loop is going away under a spliced connection: it ends at once. */

@@ -57,10 +57,21 @@ final class SpliceSocket implements EpollIoHandle {
         }
     }
 
-    /** Takes the socket out of epoll; its channel still owns it and closes it. */
+    /**
+     * Takes the socket out of epoll (with no system call once the socket is closed); its channel owns the socket
+     * and closes it. Idempotent.
+     */
     void unregister() {
         if (registration != null) {
             registration.cancel();
+            registration = null;
+        }
+    }
+
+    /** Gives up the registration once the channel has closed the socket. */
+    void unregisterIfClosed() {
+        if (!channel.isOpen()) {
+            unregister();
         }
     }
 
