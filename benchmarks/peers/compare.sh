@@ -19,9 +19,14 @@ WARMUP="${WARMUP:-2}"   # seconds of load before each measurement, so JIT-compil
 CONNRATE_WARMUP="${CONNRATE_WARMUP:-10}"   # the JVM needs ~10 s of connection churn before its rate settles
 IDLE_CONNS="${IDLE_CONNS:-8000}"
 SOCAT_IDLE_CONNS="${SOCAT_IDLE_CONNS:-1000}"   # socat forks a process per connection
+IDLE_WARMUP="${IDLE_WARMUP:-3}"   # seconds of connection churn before the idle test's baseline
 PEERS="${PEERS:-direct haproxy haproxy-splice nginx socat relay}"
 OUT="${OUT:-$here/results}"
 RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:-}"
+# HAProxy and nginx are run without per-connection logs (no log target, no stream access_log); relay too, by
+# default, so that every peer does the same work. RELAY_CONN_LOG=on keeps relay's close line (~5% of its
+# connection rate, docs/performance.md).
+RELAY_CONN_LOG="${RELAY_CONN_LOG:-off}"
 TESTS="${TESTS:-bulk latency connrate idle}"   # a subset runs faster, e.g. TESTS="bulk latency"
 
 IPERF_PORT=15201 SOCKPERF_PORT=15202 ECHO_PORT=15203 PEER_PORT=15300
@@ -133,8 +138,9 @@ CFG
       # relay-epoll splices (its default); relay-epoll-nosplice is the same transport through the JVM.
       local transport="auto" extra=""; [ "$name" != relay ] && transport="${name#relay-}"
       case "$transport" in *-nosplice) transport="${transport%-nosplice}"; extra="--no-splice" ;; esac
+      local logging=""; [ "$RELAY_CONN_LOG" = on ] || logging="-Dlogback.configurationFile=$work/quiet-logback.xml"
       # shellcheck disable=SC2086
-      java $RELAY_JAVA_OPTS -jar "$root/relay-cli/target/relay.jar" forward --listen "127.0.0.1:$PEER_PORT" \
+      java $RELAY_JAVA_OPTS $logging -jar "$root/relay-cli/target/relay.jar" forward --listen "127.0.0.1:$PEER_PORT" \
         --target "127.0.0.1:$backend" --transport "$transport" $extra >"$dir/log" 2>&1 & PEER_PID=$! ;;
     *) log "unknown peer $name"; return 1 ;;
   esac
@@ -197,7 +203,11 @@ measure_idle_memory() { # peer
   [ "$1" = direct ] || [ "$1" = haproxy-splice ] && return 0
   local count="$IDLE_CONNS"; [ "$1" = socat ] && count="$SOCAT_IDLE_CONNS"
   start_peer "$1" "$ECHO_PORT"
-  # One warm connection first, so lazily created pools count in the baseline, not per connection.
+  # Connection churn first, then one idle connection, so that one-time costs land in the baseline, not per
+  # connection: pools a peer builds lazily, and for relay the JIT compiling its connection path (~1 KiB per
+  # connection of compiler memory when 8,000 connections are the JVM's first; docs/performance.md).
+  timeout $((IDLE_WARMUP + 30)) java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool \
+    connrate "$PORT" "$IDLE_WARMUP" 4 >/dev/null
   timeout 30 java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool idle "$PORT" 1 </dev/null >/dev/null
   local before after fifo="$work/idle.fifo" ready
   before=$(tree_sum "$PEER_PID" pss)
