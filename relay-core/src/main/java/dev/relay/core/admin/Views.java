@@ -62,7 +62,7 @@ final class Views {
             for (ConnectFailure reason : ConnectFailure.values()) {
                 failures.put(reason.label(), u.connectFailures(reason));
             }
-            return new UpstreamView(u.address().toString(), u.weight(), u.backup(), u.healthy(), u.checkedUp(),
+            return new UpstreamView(u.name(), u.weight(), u.backup(), u.healthy(), u.checkedUp(),
                     u.activeConnections(), u.connectAttempts(), failures);
         }
     }
