@@ -33,7 +33,8 @@ final class Channels {
 
     /** Closes once every byte written before has gone out. */
     static void closeOnFlush(Channel channel) {
-        if (channel.isActive()) {
+        // After a shutdown of its output a channel holds nothing to flush, and a write would only fail.
+        if (channel.isActive() && !(channel instanceof DuplexChannel duplex && duplex.isOutputShutdown())) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();

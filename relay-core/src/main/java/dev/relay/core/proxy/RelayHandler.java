@@ -14,7 +14,8 @@ import io.netty.util.ReferenceCountUtil;
  * peer drains under the low mark, the peer's handler (told by {@code channelWritabilityChanged}) lets this side
  * read again. Only this class touches {@code autoRead} once a connection is relaying.
  *
- * <p>Half-close: a FIN on this side becomes a FIN on the peer after every byte before it has been written.
+ * <p>Half-close: a FIN on this side becomes a FIN on the peer after every byte before it has been written: a
+ * shutdown of the peer's output while the other direction is still open, the close of the pair once it is not.
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter {
 
@@ -73,7 +74,13 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
                 ctx.channel().config().setAutoRead(true);
             }
             connection.finishedReading(direction);
-            if (!connection.isClosing()) {
+            if (connection.isClosing()) {
+                return;
+            }
+            if (connection.otherDirectionDone(direction)) {
+                // The pair ends here: its close flushes the peer's pending bytes, then sends the FIN.
+                connection.finRelayed(direction);
+            } else {
                 Channels.shutdownOutputAfterFlush(peer).addListener(f -> connection.finRelayed(direction));
             }
         } else {

@@ -144,7 +144,9 @@ final class SpliceFlow {
         }
         if (ended && !blocked && !finSent) {
             finSent = true;
-            target.socket().shutdown(false, true);
+            if (!connection.otherDirectionDone(direction)) {
+                target.socket().shutdown(false, true);
+            } // else the pair's close, which finRelayed starts, sends this FIN
             connection.finRelayed(direction);
         }
         return moved;
