@@ -122,7 +122,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                                 : new RelayHandler(client, Direction.DOWNSTREAM, conn));
                     }
                 })
-                .connect(route.addressOf(upstream.address()));
+                .connect(route.addressOf(upstream));
         connect.channel().closeFuture().addListener(f -> upstream.released());
         connection.upstreamDialed(connect.channel(), upstream.name());
         connect.addListener(f -> {

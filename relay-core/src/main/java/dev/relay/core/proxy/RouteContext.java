@@ -221,9 +221,9 @@ public final class RouteContext {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeoutMillis);
     }
 
-
-    SocketAddress addressOf(Endpoint upstream) {
-        return transport.addressFor(upstream);
+    /** Where a connect to {@code upstream} goes: one address object per upstream, shared by its connections. */
+    SocketAddress addressOf(Upstream upstream) {
+        return upstream.dialAddress(transport);
     }
 
     /**

@@ -63,7 +63,7 @@ public final class HealthChecker implements AutoCloseable {
                 .resolver(upstream.resolverFrom(resolver))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) health.timeout().toMillis())
                 .handler(new ChannelInboundHandlerAdapter())
-                .connect(transport.addressFor(upstream.address()));
+                .connect(upstream.dialAddress(transport));
         connect.addListener(f -> {
             connect.channel().close();
             if (!closed) {

@@ -3,6 +3,7 @@ package dev.relay.core.upstream;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.HealthCheckConfig;
 import dev.relay.core.config.UpstreamConfig;
+import dev.relay.core.transport.Transport;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.NoopAddressResolverGroup;
 import org.slf4j.Logger;
@@ -27,6 +28,8 @@ public final class Upstream {
     /** The address as logs and summaries show it, made once rather than for every connection. */
     private final String name;
     private final boolean needsLookup;
+    /** The address connects dial, made once: it is immutable, so every connection to this upstream shares it. */
+    private volatile SocketAddress dialAddress;
     private volatile UpstreamConfig config;
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean checkedUp = true;
@@ -59,6 +62,20 @@ public final class Upstream {
 
     public Endpoint address() {
         return address;
+    }
+
+    /**
+     * The socket address to connect to with {@code transport}, made at the first connect instead of at every one
+     * (parsing the address, and an address object each connection's channel would keep). A relay has one
+     * transport, so the first caller's answer holds for all; a race only makes the same address twice.
+     */
+    public SocketAddress dialAddress(Transport transport) {
+        SocketAddress made = dialAddress;
+        if (made == null) {
+            made = transport.addressFor(address);
+            dialAddress = made;
+        }
+        return made;
     }
 
     public String name() {

@@ -5,11 +5,16 @@ import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.HealthCheckConfig;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.UpstreamConfig;
+import dev.relay.core.transport.Transport;
+import dev.relay.core.transport.TransportKind;
+import dev.relay.core.transport.Transports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -181,5 +186,14 @@ class UpstreamPoolTest {
         assertEquals(4, after.members().get(0).weight(), "with its new weight");
         assertTrue(!after.members().get(0).healthy());
         assertEquals(0, after.members().get(1).activeConnections());
+    }
+
+    @Test
+    void everyConnectToAnUpstreamDialsOneSharedAddress() {
+        Upstream upstream = pool(Balance.ROUND_ROBIN, upstream(8080, 1, false)).members().get(0);
+        Transport transport = Transports.select(TransportKind.NIO);
+        SocketAddress dialed = upstream.dialAddress(transport);
+        assertEquals(new InetSocketAddress(CLIENT, 8080), dialed);
+        assertSame(dialed, upstream.dialAddress(transport), "made once, not per connection");
     }
 }
