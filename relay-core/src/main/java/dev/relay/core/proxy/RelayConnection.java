@@ -68,8 +68,11 @@ public final class RelayConnection {
         counters.increment(RelayCounter.CONNECTIONS_ACCEPTED);
         counters.increment(RelayCounter.CONNECTIONS_ACTIVE);
         client.closeFuture().addListener(f -> onChannelClosed(Direction.UPSTREAM));
-        log.debug("conn={} open route={} client={} listener={}", id, route, Addresses.format(ClientAddress.of(client)),
-                Addresses.format(client.localAddress()));
+        if (log.isDebugEnabled()) {
+            // Guarded: the arguments would be formatted for every connection even with the line switched off.
+            log.debug("conn={} open route={} client={} listener={}", id, route,
+                    Addresses.format(ClientAddress.of(client)), Addresses.format(client.localAddress()));
+        }
     }
 
     public long id() {
@@ -339,10 +342,12 @@ public final class RelayConnection {
         finished = true;
         counters.decrement(RelayCounter.CONNECTIONS_ACTIVE);
         ConnectionSummary summary = summary();
-        log.info("conn={} closed reason={} route={} client={} upstream={} up={}B down={}B duration={}ms{}",
-                id, reason.label(), route, Addresses.format(summary.client()), upstreamName,
-                summary.bytesUpstream(), summary.bytesDownstream(), summary.duration().toMillis(),
-                detail.isEmpty() ? "" : " cause=\"" + detail + "\"");
+        if (log.isInfoEnabled()) {
+            log.info("conn={} closed reason={} route={} client={} upstream={} up={}B down={}B duration={}ms{}",
+                    id, reason.label(), route, Addresses.format(summary.client()), upstreamName,
+                    summary.bytesUpstream(), summary.bytesDownstream(), summary.duration().toMillis(),
+                    detail.isEmpty() ? "" : " cause=\"" + detail + "\"");
+        }
         onFinished.accept(summary);
     }
 
