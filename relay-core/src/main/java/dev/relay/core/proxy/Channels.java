@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.SocketChannel;
 
 /** The three ways relay ends a side of a connection: FIN after pending data, close after pending data, reset. */
 final class Channels {
@@ -29,6 +30,18 @@ final class Channels {
             }
         });
         return done;
+    }
+
+    /**
+     * Whether {@code channel}'s end of stream only shuts its input ({@code true}: half-close, the route's setting for
+     * TCP) or closes it ({@code false}). Relay turns half-close off once it has shut the channel's output: its FIN is
+     * then the end of it, and Netty closes it there instead of shutting an input whose socket both FINs have passed
+     * (a system call that fails, with an exception built for it). Only TCP channels ever had it on.
+     */
+    static void halfCloseOnFin(Channel channel, boolean on) {
+        if (channel instanceof SocketChannel) {
+            channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, on);
+        }
     }
 
     /** Closes once every byte written before has gone out. */

@@ -6,6 +6,7 @@ import dev.relay.core.toxic.ToxicSet;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -290,7 +291,16 @@ public final class RelayConnection {
     private void addToxicHandler(Channel source, ToxicSet toxics, Direction direction) {
         if (source.pipeline().get(PipelineNames.RELAY) != null && source.pipeline().get(PipelineNames.TOXIC) == null) {
             source.pipeline().addBefore(PipelineNames.RELAY, PipelineNames.TOXIC, new ToxicHandler(toxics, direction, this));
+            if (source instanceof DuplexChannel duplex && duplex.isOutputShutdown()) {
+                // Its FIN would close it, and the toxic's held bytes with it: its end is an input shutdown again.
+                Channels.halfCloseOnFin(source, true);
+            }
         }
+    }
+
+    /** Whether toxic handlers sit in this connection's pipelines. */
+    boolean hasToxics() {
+        return client.pipeline().get(PipelineNames.TOXIC) != null;
     }
 
     /** The upstream side's channel, or null before a connect started. */
@@ -329,8 +339,10 @@ public final class RelayConnection {
             return;
         }
         if (!isClosing()) {
-            // A socket closed without relay asking: end the other side the way that side ended.
-            close(CloseReason.finishedFirst(sideOf));
+            // A socket closed without relay asking: end the other side the way that side ended. A socket whose
+            // output relay had shut closes at its own FIN (Channels.halfCloseOnFin); then the side that sent the
+            // first FIN is why the pair ended.
+            close(firstFinished != null ? firstFinished : CloseReason.finishedFirst(sideOf));
         }
         stopSplicing();
         if (splice != null) {

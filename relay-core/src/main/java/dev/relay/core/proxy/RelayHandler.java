@@ -81,7 +81,13 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
                 // The pair ends here: its close flushes the peer's pending bytes, then sends the FIN.
                 connection.finRelayed(direction);
             } else {
-                Channels.shutdownOutputAfterFlush(peer).addListener(f -> connection.finRelayed(direction));
+                Channels.shutdownOutputAfterFlush(peer).addListener(f -> {
+                    if (f.isSuccess() && !connection.hasToxics()) {
+                        // The peer's FIN ends it now (a toxic may still hold its bytes, so not while toxics are in).
+                        Channels.halfCloseOnFin(peer, false);
+                    }
+                    connection.finRelayed(direction);
+                });
             }
         } else {
             ctx.fireUserEventTriggered(evt);

@@ -21,6 +21,8 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -183,6 +185,34 @@ class ToxicTest {
                 assertEquals(0, Loopback.readToEnd(client, 16).length);
                 assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(290), "the FIN came late");
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void aLatencyAddedAfterTheClientsFinStillDeliversTheWholeReply(TransportKind transport) throws Exception {
+        // Once the client's FIN is relayed, the upstream's FIN would end its channel at once; a toxic that holds
+        // bytes when that FIN comes must still pass them all on, then the FIN.
+        byte[] reply = Loopback.randomBytes(20_000, 5);
+        CompletableFuture<byte[]> requestSeen = new CompletableFuture<>();
+        CountDownLatch toxicAdded = new CountDownLatch(1);
+        try (PlainServer upstream = PlainServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                channel -> {
+                    requestSeen.complete(Loopback.readToEnd(channel, 1024));
+                    if (toxicAdded.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                        Loopback.writeFully(channel, reply);
+                    }
+                });
+             TestRelay relay = relay(transport, upstream);
+             SocketChannel client = Loopback.connect(relay.address())) {
+            Loopback.writeFully(client, new byte[] {1, 2, 3});
+            client.shutdownOutput();
+            assertArrayEquals(new byte[] {1, 2, 3}, requestSeen.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            toxics(relay).add(Toxic.of(ToxicType.LATENCY, Direction.DOWNSTREAM, Map.of("latency", 100L)));
+            RelayConnection open = relay.server().connections().connections().iterator().next();
+            await().atMost(WAIT).until(() -> open.upstreamChannel().pipeline().get(PipelineNames.TOXIC) != null);
+            toxicAdded.countDown();
+            assertArrayEquals(reply, Loopback.readToEnd(client, reply.length + 1));
         }
     }
 
