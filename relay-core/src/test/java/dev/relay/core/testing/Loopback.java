@@ -41,11 +41,33 @@ public final class Loopback {
         return Endpoint.parse((host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort());
     }
 
-    /** A free loopback port for a server the test starts next: bound once to learn it, then closed. */
+    /**
+     * A free loopback port for a server the test starts later: probed by binding it, then closed. It is taken from
+     * below the kernel's ephemeral range, because a port from that range, once closed, can be handed straight to
+     * the next socket bound to port 0 or connecting out (a test server started meanwhile), and the later bind then
+     * fails with "address already in use".
+     */
     public static Endpoint freeEndpoint() throws IOException {
-        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
-            probe.bind(new InetSocketAddress("127.0.0.1", 0));
-            return endpoint(probe.getLocalAddress());
+        int ephemeralLow = ephemeralRangeLow();
+        int first = 10_000 + new Random().nextInt(Math.max(1, ephemeralLow - 10_000));
+        for (int i = 0; i < 500; i++) {
+            int port = 10_000 + (first - 10_000 + i) % Math.max(1, ephemeralLow - 10_000);
+            try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
+                probe.bind(new InetSocketAddress("127.0.0.1", port));
+                return endpoint(probe.getLocalAddress());
+            } catch (java.net.BindException taken) {
+                // in use: the next one
+            }
+        }
+        throw new IOException("no free loopback port below " + ephemeralLow + " after 500 tries");
+    }
+
+    private static int ephemeralRangeLow() {
+        try {
+            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+            return Math.max(10_001, Integer.parseInt(range.trim().split("\\s+")[0]));
+        } catch (IOException | RuntimeException unreadable) {
+            return 32_768; // Linux's default low end
         }
     }
 
