@@ -82,8 +82,8 @@ final class ListenerBinder {
             // Half-close only on TCP; see RouteContext for why Unix sockets end at their first FIN. TCP_NODELAY is
             // not set here: Netty turns it on for every TCP channel it makes, and asking again costs a setsockopt(2)
             // per connection (RouteContext does the same for the upstream side; SocketOptionsTest checks both).
+            // SO_KEEPALIVE is the route's to decide (FrontendHandler, KeepAlive).
             bootstrap.option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
         if (reusePort) {

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 
 import java.util.HashSet;
@@ -64,6 +65,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (config.hexdump()) {
             ctx.pipeline().addBefore(ctx.name(), PipelineNames.HEXDUMP, new HexDumpHandler(connection.id()));
         }
+        if (client instanceof SocketChannel && KeepAlive.matters(config.timeouts().idle())) {
+            // Set here, not on the listener: a listener shared by routes (by server name) learns the route only now.
+            client.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+        }
         long idleNanos = config.timeouts().idle().toNanos();
         if (idleNanos > 0) {
             IdleTimer idle = new IdleTimer(connection, client.eventLoop(), idleNanos);
@@ -99,7 +104,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         upstream.dialing();
         // A connection that may be spliced reads nothing on the upstream until it is spliced or, failing that, relayed.
         boolean maySplice = route.maySplice(client, state, upstream);
-        ChannelFuture connect = route.upstreamBootstrap(upstream, client.eventLoop(), budgetMillis)
+        ChannelFuture connect = route.upstreamBootstrap(upstream, state.config(), client.eventLoop(), budgetMillis)
                 .option(ChannelOption.AUTO_READ, !maySplice)
                 .handler(new ChannelInitializer<>() {
                     @Override

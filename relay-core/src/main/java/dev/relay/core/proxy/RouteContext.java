@@ -83,7 +83,7 @@ public final class RouteContext {
                 // Half-close only on TCP: Netty 4.2's Unix domain channels either lack ALLOW_HALF_CLOSURE (NIO) or
                 // fail writes after a half-close (epoll, io_uring), so a FIN on a Unix socket ends that side.
                 // TCP_NODELAY is Netty's default for TCP channels already: setting it again is a wasted system call.
-                .option(ChannelOption.SO_KEEPALIVE, true)
+                // SO_KEEPALIVE is set per connect, where the route's idle timeout leaves it something to do.
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         this.unixTemplate = transport.supportsUnixSockets()
                 ? template(transport.domainSocketChannel()) : null;
@@ -213,12 +213,16 @@ public final class RouteContext {
     }
 
     /** A connect template for {@code upstream}, bound to {@code loop} so the upstream shares the client's loop. */
-    Bootstrap upstreamBootstrap(Upstream upstream, EventLoop loop, long connectTimeoutMillis) {
+    Bootstrap upstreamBootstrap(Upstream upstream, RouteConfig config, EventLoop loop, long connectTimeoutMillis) {
         // A Unix upstream on a transport without Unix sockets never gets here: the server refuses such a config.
-        Bootstrap template = upstream.address() instanceof Endpoint.Unix ? unixTemplate : tcpTemplate;
-        return template.clone(loop)
+        boolean tcp = !(upstream.address() instanceof Endpoint.Unix);
+        Bootstrap connect = (tcp ? tcpTemplate : unixTemplate).clone(loop)
                 .resolver(upstream.resolverFrom(resolver))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeoutMillis);
+        if (tcp && KeepAlive.matters(config.timeouts().idle())) {
+            connect.option(ChannelOption.SO_KEEPALIVE, true);
+        }
+        return connect;
     }
 
     /** Where a connect to {@code upstream} goes: one address object per upstream, shared by its connections. */

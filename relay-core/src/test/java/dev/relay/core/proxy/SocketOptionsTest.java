@@ -14,15 +14,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Both sockets of a relayed TCP connection have Nagle's algorithm off (small writes go at once) and keepalive on
- * (a peer that vanished is found out). relay asks only for keepalive: TCP_NODELAY is the default Netty gives
- * every TCP channel, which this holds it to, on every transport and on the splice path.
+ * Both sockets of a relayed TCP connection have Nagle's algorithm off (small writes go at once), on every transport
+ * and on the splice path: TCP_NODELAY is the default Netty gives every TCP channel, which this holds it to. Keepalive
+ * is on where it can find a vanished peer before relay's idle timeout would close the pair ({@link KeepAlive}): with
+ * no idle timeout, not with one shorter than the kernel's keepalive time.
  */
 class SocketOptionsTest {
 
@@ -33,11 +36,23 @@ class SocketOptionsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
-    void bothSocketsSendAtOnceAndKeepAlive(TransportKind transport) throws Exception {
+    void withoutAnIdleTimeoutBothSocketsSendAtOnceAndKeepAlive(TransportKind transport) throws Exception {
+        assertBothSockets(transport, Duration.ZERO, true);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void anIdleTimeoutBelowTheKernelsKeepaliveTimeLeavesKeepaliveOff(TransportKind transport) throws Exception {
+        assumeTrue(KeepAlive.kernelSeconds() > 0, "the kernel's keepalive time cannot be read here");
+        // No longer than the kernel's time, and long enough not to close the test's connection under it.
+        assertBothSockets(transport, Duration.ofSeconds(Math.min(KeepAlive.kernelSeconds(), 60)), false);
+    }
+
+    private void assertBothSockets(TransportKind transport, Duration idleTimeout, boolean keepAlive) throws Exception {
         try (PlainServer upstream = PlainServer.start(Family.IPV4.bindAddress(dir),
                  channel -> Loopback.writeFully(channel, Loopback.readExactly(channel, PING.length)));
              TestRelay relay = TestRelay.start(transport, Family.IPV4.relayListen(dir),
-                     Loopback.endpoint(upstream.address()));
+                     Loopback.endpoint(upstream.address()), config -> config.idleTimeout(idleTimeout));
              SocketChannel client = Loopback.connect(relay.address())) {
 
             Loopback.writeFully(client, PING);
@@ -48,7 +63,7 @@ class SocketOptionsTest {
             Channel upstreamSide = clientSide.eventLoop().submit(connection::upstreamChannel).get(5, TimeUnit.SECONDS);
             for (Channel channel : new Channel[] {clientSide, upstreamSide}) {
                 assertEquals(Boolean.TRUE, channel.config().getOption(ChannelOption.TCP_NODELAY), "TCP_NODELAY");
-                assertEquals(Boolean.TRUE, channel.config().getOption(ChannelOption.SO_KEEPALIVE), "SO_KEEPALIVE");
+                assertEquals(keepAlive, channel.config().getOption(ChannelOption.SO_KEEPALIVE), "SO_KEEPALIVE");
             }
         }
     }
