@@ -1,6 +1,8 @@
 package dev.relay.core.proxy;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +39,10 @@ final class KeepAlive {
     }
 
     private static long readKernelSeconds() {
-        try {
-            return Long.parseLong(Files.readString(KERNEL_TIME).trim());
+        // One read of the whole value: a sysctl file read from past its start (Files.readString reads one byte
+        // first when the file's size says 0) answers end of file.
+        try (InputStream in = Files.newInputStream(KERNEL_TIME)) {
+            return Long.parseLong(new String(in.readNBytes(64), StandardCharsets.US_ASCII).trim());
         } catch (IOException | RuntimeException unreadable) {
             return -1; // not Linux, or no procfs: keepalive stays on, as it cannot be shown useless
         }

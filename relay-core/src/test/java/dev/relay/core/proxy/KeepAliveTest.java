@@ -2,10 +2,14 @@ package dev.relay.core.proxy;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Keepalive where relay's idle timeout leaves it something to find, against the kernel's keepalive time. */
 class KeepAliveTest {
@@ -32,5 +36,13 @@ class KeepAliveTest {
     @Test
     void aKernelTimeThatCannotBeReadKeepsKeepaliveOn() {
         assertTrue(KeepAlive.matters(Duration.ofSeconds(1), -1));
+    }
+
+    @Test
+    void theKernelsTimeIsReadWhole() throws Exception {
+        Path file = Path.of("/proc/sys/net/ipv4/tcp_keepalive_time");
+        assumeTrue(Files.isReadable(file), "no procfs here");
+        // A buffered reader takes the whole value in one read; so must KeepAlive (a one-byte first read gets "7").
+        assertEquals(Long.parseLong(Files.readAllLines(file).get(0).trim()), KeepAlive.kernelSeconds());
     }
 }

@@ -63,8 +63,10 @@ public final class Loopback {
     }
 
     private static int ephemeralRangeLow() {
-        try {
-            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+        // One read of the whole value: a sysctl file read from past its start answers end of file.
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(
+                java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            String range = new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII);
             return Math.max(10_001, Integer.parseInt(range.trim().split("\\s+")[0]));
         } catch (IOException | RuntimeException unreadable) {
             return 32_768; // Linux's default low end
