@@ -16,7 +16,9 @@ root="$(cd "$here/../.." && pwd)"
 ROUNDS="${ROUNDS:-2}"
 DURATION="${DURATION:-5}"
 WARMUP="${WARMUP:-2}"   # seconds of load before each measurement, so JIT-compiled peers are measured warm
-CONNRATE_WARMUP="${CONNRATE_WARMUP:-10}"   # the JVM needs ~10 s of connection churn before its rate settles
+# The JVM compiles relay's connection path for 25-30 s of churn on two shared cores before its rate settles
+# (docs/performance.md); a relay runs for days, so its rate is read after that.
+CONNRATE_WARMUP="${CONNRATE_WARMUP:-30}"
 IDLE_CONNS="${IDLE_CONNS:-8000}"
 SOCAT_IDLE_CONNS="${SOCAT_IDLE_CONNS:-1000}"   # socat forks a process per connection
 IDLE_WARMUP="${IDLE_WARMUP:-3}"   # seconds of connection churn before the idle test's baseline
