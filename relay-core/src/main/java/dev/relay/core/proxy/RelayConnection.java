@@ -226,7 +226,7 @@ public final class RelayConnection {
     /**
      * Whether the direction opposite to {@code direction} has relayed its FIN already. Then {@code direction}'s
      * FIN ends the pair: closing its destination after the pending bytes sends that FIN as a shutdown would, with
-     * one system call less (and without the exception Netty builds for every output shutdown).
+     * one system call less.
      */
     boolean otherDirectionDone(Direction direction) {
         return direction == Direction.UPSTREAM ? finRelayedDownstream : finRelayedUpstream;
