@@ -25,15 +25,14 @@ final class Channels {
     static ChannelFuture shutdownOutputAfterFlush(Channel channel) {
         ChannelPromise done = channel.newPromise();
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
-            if (flushed.isSuccess() && channel instanceof UnixChannel unix && unix.fd() instanceof Socket socket
-                    && channel.isActive()) {
-                shutdownSocketOutput(socket, done);
-            } else if (flushed.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
-                duplex.shutdownOutput(done);
-            } else if (flushed.isSuccess()) {
-                channel.close(done);
-            } else {
+            if (!flushed.isSuccess()) {
                 done.tryFailure(flushed.cause());
+            } else if (!(channel instanceof DuplexChannel duplex) || !channel.isActive()) {
+                channel.close(done);
+            } else if (channel instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+                shutdownSocketOutput(socket, done);
+            } else {
+                duplex.shutdownOutput(done);
             }
         });
         return done;

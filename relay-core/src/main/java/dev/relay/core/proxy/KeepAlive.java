@@ -34,8 +34,11 @@ final class KeepAlive {
         return KERNEL_SECONDS;
     }
 
+    /** Asked for both sockets of every connection, so it compares seconds and allocates nothing. */
     static boolean matters(Duration idleTimeout, long kernelSeconds) {
-        return idleTimeout.isZero() || kernelSeconds < 0 || idleTimeout.compareTo(Duration.ofSeconds(kernelSeconds)) > 0;
+        long seconds = idleTimeout.getSeconds();
+        return idleTimeout.isZero() || kernelSeconds < 0
+                || seconds > kernelSeconds || (seconds == kernelSeconds && idleTimeout.getNano() > 0);
     }
 
     private static long readKernelSeconds() {

@@ -49,9 +49,10 @@ public final class Loopback {
      */
     public static Endpoint freeEndpoint() throws IOException {
         int ephemeralLow = ephemeralRangeLow();
-        int first = 10_000 + new Random().nextInt(Math.max(1, ephemeralLow - 10_000));
+        int span = ephemeralLow - 10_000; // at least 1: ephemeralRangeLow says 10,001 or more
+        int first = new Random().nextInt(span);
         for (int i = 0; i < 500; i++) {
-            int port = 10_000 + (first - 10_000 + i) % Math.max(1, ephemeralLow - 10_000);
+            int port = 10_000 + (first + i) % span;
             try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
                 probe.bind(new InetSocketAddress("127.0.0.1", port));
                 return endpoint(probe.getLocalAddress());
