@@ -13,11 +13,11 @@ import io.netty.channel.WriteBufferWaterMark;
  * direction of a connection.
  */
 public final class FlowControl {
-    public static final int LOW_WATER_MARK = 32 * 1024;
-    public static final int HIGH_WATER_MARK = 64 * 1024;
+    public static final int LOW_WATER_MARK = 16 * 1024;
+    public static final int HIGH_WATER_MARK = 32 * 1024;
     public static final int MIN_READ_BYTES = 2 * 1024;
     public static final int INITIAL_READ_BYTES = 16 * 1024;
-    public static final int MAX_READ_BYTES = 64 * 1024;
+    public static final int MAX_READ_BYTES = 128 * 1024;
     public static final int MAX_BUFFERED_PER_DIRECTION = HIGH_WATER_MARK + MAX_READ_BYTES;
 
     private FlowControl() {
