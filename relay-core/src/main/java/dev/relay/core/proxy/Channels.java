@@ -53,9 +53,9 @@ final class Channels {
     /**
      * Shuts a native channel's socket for writing, as the channel's own shutdownOutput would. Called only once
      * everything written has gone out, so there are no writes left for Netty's version to fail, and the exception
-     * with a full stack trace it builds for that on every call (about 7% of relay's user time in the
-     * connection-rate test) is not needed. The channel sees the shutdown: its isOutputShutdown reads the socket's
-     * state.
+     * with a full stack trace it builds for that on every call is not needed (filling in such traces was 13% of
+     * relay's user time in the connection-rate test, two of its three exceptions per connection this one; see
+     * docs/performance.md). The channel sees the shutdown: its isOutputShutdown reads the socket's state.
      */
     private static void shutdownSocketOutput(Socket socket, ChannelPromise done) {
         try {
