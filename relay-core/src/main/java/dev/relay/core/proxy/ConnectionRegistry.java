@@ -3,21 +3,23 @@ package dev.relay.core.proxy;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The connections open right now, so a stop can wait for them to drain and then end the rest. */
 public final class ConnectionRegistry {
 
-    private final Map<Long, RelayConnection> open = new ConcurrentHashMap<>();
+    // A set, not a map by id: a boxed id per connection would be one object more for every open connection, and
+    // nothing looks a connection up often enough to need the index.
+    private final Set<RelayConnection> open = ConcurrentHashMap.newKeySet();
     private final Object emptied = new Object();
 
     void add(RelayConnection connection) {
-        open.put(connection.id(), connection);
+        open.add(connection);
     }
 
-    void remove(long id) {
-        open.remove(id);
+    void remove(RelayConnection connection) {
+        open.remove(connection);
         if (open.isEmpty()) {
             synchronized (emptied) {
                 emptied.notifyAll();
@@ -30,7 +32,7 @@ public final class ConnectionRegistry {
     }
 
     public Collection<RelayConnection> connections() {
-        return Collections.unmodifiableCollection(open.values());
+        return Collections.unmodifiableCollection(open);
     }
 
     /** Waits, off any event loop, until no connection is open or {@code max} has passed; true if none is open. */

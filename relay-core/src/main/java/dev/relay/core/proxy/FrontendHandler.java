@@ -50,10 +50,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel client = ctx.channel();
-        if (!route.admit(client, state)) {
+        connection = route.admit(client, state);
+        if (connection == null) {
             return;
         }
-        connection = route.open(client);
         held = new HeldInput(Direction.UPSTREAM, connection);
         ctx.pipeline().addAfter(ctx.name(), PipelineNames.HELD, held);
         PcapCapture capture = route.capture();
@@ -71,8 +71,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         long idleNanos = config.timeouts().idle().toNanos();
         if (idleNanos > 0) {
-            IdleTimer idle = new IdleTimer(connection, client.eventLoop(), idleNanos);
-            client.closeFuture().addListener(f -> idle.cancel());
+            connection.idleTimer(new IdleTimer(connection, client.eventLoop(), idleNanos));
         }
         long maxMillis = config.timeouts().maxDuration().toMillis();
         if (maxMillis > 0) {
@@ -128,8 +127,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     }
                 })
                 .connect(route.addressOf(upstream));
-        connect.channel().closeFuture().addListener(f -> upstream.released());
-        connection.upstreamDialed(connect.channel(), upstream.name());
+        // The connection gives the upstream's count back when this attempt's socket closes or a retry replaces it.
+        connection.upstreamDialed(connect.channel(), upstream);
         connect.addListener(f -> {
             if (connect.isSuccess() && connect.channel().pipeline().get(PipelineNames.PROXY_WRITER) != null) {
                 // Netty tells the connect's listeners before the pipeline hears channelActive, where the PROXY header

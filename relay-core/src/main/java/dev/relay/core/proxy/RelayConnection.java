@@ -3,26 +3,33 @@ package dev.relay.core.proxy;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.toxic.ToxicSet;
+import dev.relay.core.upstream.Upstream;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
-import io.netty.util.concurrent.Future;
-import java.util.function.Consumer;
 
 /**
  * The state of one client and its upstream: what moved, what has finished, and why it ended. Every method runs
  * on the pair's event loop, so nothing here needs a lock. Logs one line when both sockets have closed (and one at
  * debug level when the connection opens).
+ *
+ * <p>It is also the one listener on both sockets' close futures, and does what their closing asks (the route's
+ * count, the idle timer, the upstream's count of connections): one listener per socket, where a listener each
+ * would cost a lambda each and a listener array per socket, for every open connection.
  */
-public final class RelayConnection {
+public final class RelayConnection implements ChannelFutureListener {
 
     private static final Logger log = LoggerFactory.getLogger(RelayConnection.class);
 
@@ -31,7 +38,12 @@ public final class RelayConnection {
     private final Channel client;
     private String upstreamName = "-";
     private final RelayCounters counters;
-    private final Consumer<ConnectionSummary> onFinished;
+    private final ConnectionOwner owner;
+    /** The client's address as the route admitted it (null for a Unix socket): what the route counts it under. */
+    private final InetAddress admittedAs;
+    private IdleTimer idleTimer;
+    /** The upstream the current connect went to, until its count of connections has been given back. */
+    private Upstream dialed;
     // Wall-clock millis, not an Instant: one object less for every open connection (the summary makes the Instant).
     private final long openedAtMillis = System.currentTimeMillis();
     private final long openedAtNanos = System.nanoTime();
@@ -57,18 +69,19 @@ public final class RelayConnection {
     /** Set once the pair relays with splice(2); every close ends the splicing before the sockets close. */
     private SpliceRelay splice;
 
-    RelayConnection(long id, String route, Channel client, RelayCounters counters,
-                    Consumer<ConnectionSummary> onFinished) {
+    RelayConnection(long id, String route, Channel client, InetAddress admittedAs, RelayCounters counters,
+                    ConnectionOwner owner) {
         this.id = id;
         this.route = route;
         this.client = client;
+        this.admittedAs = admittedAs;
         this.counters = counters;
-        this.onFinished = onFinished;
+        this.owner = owner;
         this.clock = client.eventLoop().ticker();
         this.lastActivityNanos = clock.nanoTime();
         counters.increment(RelayCounter.CONNECTIONS_ACCEPTED);
         counters.increment(RelayCounter.CONNECTIONS_ACTIVE);
-        client.closeFuture().addListener(f -> onChannelClosed(Direction.UPSTREAM));
+        client.closeFuture().addListener(this);
         if (log.isDebugEnabled()) {
             // Guarded: the arguments would be formatted for every connection even with the line switched off.
             log.debug("conn={} open route={} client={} listener={}", id, route,
@@ -122,15 +135,61 @@ public final class RelayConnection {
         }
     }
 
-    /** A connect to {@code name} started on {@code channel}; a retry replaces the attempt that failed. */
+    InetAddress admittedAs() {
+        return admittedAs;
+    }
+
+    /** The client's idle timer, stopped when the client's socket closes. */
+    void idleTimer(IdleTimer timer) {
+        idleTimer = timer;
+    }
+
+    /**
+     * A connect to {@code upstream} started on {@code channel}; a retry replaces the attempt that failed, which gives
+     * its upstream's count back then. The current attempt gives it back when its socket closes.
+     */
+    void upstreamDialed(Channel channel, Upstream upstream) {
+        dialed(channel, upstream.name(), upstream);
+    }
+
+    /** A connect to {@code name}, counted by no upstream, started on {@code channel}. */
     void upstreamDialed(Channel channel, String name) {
+        dialed(channel, name, null);
+    }
+
+    private void dialed(Channel channel, String name, Upstream target) {
+        releaseDialed();
         upstream = channel;
         upstreamName = name;
-        channel.closeFuture().addListener(f -> {
-            if (channel == upstream) {
-                onChannelClosed(Direction.DOWNSTREAM);
+        dialed = target;
+        // Last: a socket that is closed already tells its listener at once.
+        channel.closeFuture().addListener(this);
+    }
+
+    private void releaseDialed() {
+        if (dialed != null) {
+            dialed.released();
+            dialed = null;
+        }
+    }
+
+    /**
+     * Netty's call when one of the two sockets has closed (an earlier connect attempt's socket is only let go); not
+     * for other callers.
+     */
+    @Override
+    public void operationComplete(ChannelFuture closed) {
+        Channel channel = closed.channel();
+        if (channel == client) {
+            owner.clientClosed(this);
+            if (idleTimer != null) {
+                idleTimer.cancel();
             }
-        });
+            onChannelClosed(Direction.UPSTREAM);
+        } else if (channel == upstream) {
+            releaseDialed();
+            onChannelClosed(Direction.DOWNSTREAM);
+        }
     }
 
     void upstreamConnected() {
@@ -360,7 +419,7 @@ public final class RelayConnection {
                     summary.bytesUpstream(), summary.bytesDownstream(), summary.duration().toMillis(),
                     detail.isEmpty() ? "" : " cause=\"" + detail + "\"");
         }
-        onFinished.accept(summary);
+        owner.finished(this, summary);
     }
 
     private ConnectionSummary summary() {

@@ -60,6 +60,7 @@ public final class RouteContext {
     private volatile ServerTls tls;
     private volatile ClientTls upstreamTls;
     private final boolean splice;
+    private final ConnectionOwner owner = new Owner();
 
     public RouteContext(RouteConfig config, Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
                         ConnectionRegistry registry, AtomicLong connectionIds, RouteMetrics metrics,
@@ -231,40 +232,34 @@ public final class RouteContext {
     }
 
     /**
-     * Lets {@code client} in when the route's ACL and limits allow it, and counts it until its socket closes;
-     * otherwise resets it at once, counts and logs why, and returns false.
+     * Lets {@code client} in when the route's ACL and limits allow it, counts it until its socket closes, and returns
+     * its connection; otherwise resets it at once, counts and logs why, and returns null.
      */
-    boolean admit(Channel client, State current) {
+    RelayConnection admit(Channel client, State current) {
         InetAddress address = ClientAddress.ip(client);
         RouteConfig config = current.config();
         if (draining) {
             reject(client, RelayCounter.CONNECTIONS_REJECTED_DRAINING, "route draining");
-            return false;
+            return null;
         }
         if (!config.acl().allows(address)) {
             reject(client, RelayCounter.CONNECTIONS_REJECTED_ACL, "denied by the acl");
-            return false;
+            return null;
         }
         int max = config.limits().maxConnections();
         if (admitted.incrementAndGet() > max && max > 0) {
             admitted.decrementAndGet();
             reject(client, RelayCounter.CONNECTIONS_REJECTED_LIMIT, "route at max_connections " + max);
-            return false;
+            return null;
         }
         int perClientMax = config.limits().maxConnectionsPerClient();
         if (address != null && !perClient.tryAcquire(address, perClientMax)) {
             admitted.decrementAndGet();
             reject(client, RelayCounter.CONNECTIONS_REJECTED_LIMIT,
                     "client at max_connections_per_client " + perClientMax);
-            return false;
+            return null;
         }
-        client.closeFuture().addListener(f -> {
-            admitted.decrementAndGet();
-            if (address != null) {
-                perClient.release(address);
-            }
-        });
-        return true;
+        return open(client, address);
     }
 
     private void reject(Channel client, RelayCounter counter, String why) {
@@ -290,17 +285,32 @@ public final class RouteContext {
         client.close();
     }
 
-    RelayConnection open(Channel client) {
+    private RelayConnection open(Channel client, InetAddress admittedAs) {
         long id = connectionIds.incrementAndGet();
-        RelayConnection connection = new RelayConnection(id, name, client, counters, summary -> {
-            registry.remove(summary.id());
+        RelayConnection connection = new RelayConnection(id, name, client, admittedAs, counters, owner);
+        registry.add(connection);
+        return connection;
+    }
+
+    /** The route's side of every connection it opened: one object for all of them. */
+    private final class Owner implements ConnectionOwner {
+
+        @Override
+        public void clientClosed(RelayConnection connection) {
+            admitted.decrementAndGet();
+            if (connection.admittedAs() != null) {
+                perClient.release(connection.admittedAs());
+            }
+        }
+
+        @Override
+        public void finished(RelayConnection connection, ConnectionSummary summary) {
+            registry.remove(connection);
             if (summary.connectTime() != null) {
                 metrics.connected(summary.connectTime().toNanos());
             }
             metrics.finished(summary.duration().toNanos());
             onClosed.accept(summary);
-        });
-        registry.add(connection);
-        return connection;
+        }
     }
 }

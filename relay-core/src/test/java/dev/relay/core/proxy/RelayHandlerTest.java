@@ -35,7 +35,8 @@ class RelayHandlerTest {
     void pair() {
         client = new EmbeddedChannel();
         upstream = new EmbeddedChannel();
-        connection = new RelayConnection(1, "test", client, counters, finished::add);
+        connection = new RelayConnection(1, "test", client, null, counters,
+                ConnectionOwner.onFinished(finished::add));
         connection.upstreamDialed(upstream, "upstream.test:80");
         connection.upstreamConnected();
         client.pipeline().addLast(new RelayHandler(upstream, Direction.UPSTREAM, connection));

@@ -53,6 +53,11 @@ class UpstreamSelectionTest {
             long retries = relay.server().counters().get(RelayCounter.CONNECT_RETRIES);
             assertEquals(3, retries, "round robin sends every other client to the dead one first");
             assertEquals(0, relay.server().counters().get(RelayCounter.CONNECTIONS_FAILED));
+            // Each attempt counted a connection to its upstream: the failed ones and the relayed ones give it back.
+            for (Upstream upstream : relay.server().routes().get("r").state().pool().members()) {
+                await().atMost(WAIT).until(() -> upstream.activeConnections() == 0);
+            }
+            assertEquals(0, relay.server().connections().size(), "no connection left open");
         }
     }
 
