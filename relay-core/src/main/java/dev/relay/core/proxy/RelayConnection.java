@@ -145,22 +145,13 @@ public final class RelayConnection implements ChannelFutureListener {
     }
 
     /**
-     * A connect to {@code upstream} started on {@code channel}; a retry replaces the attempt that failed, which gives
+     * A connect to {@code target} started on {@code channel}; a retry replaces the attempt that failed, which gives
      * its upstream's count back then. The current attempt gives it back when its socket closes.
      */
-    void upstreamDialed(Channel channel, Upstream upstream) {
-        dialed(channel, upstream.name(), upstream);
-    }
-
-    /** A connect to {@code name}, counted by no upstream, started on {@code channel}. */
-    void upstreamDialed(Channel channel, String name) {
-        dialed(channel, name, null);
-    }
-
-    private void dialed(Channel channel, String name, Upstream target) {
+    void upstreamDialed(Channel channel, Upstream target) {
         releaseDialed();
         upstream = channel;
-        upstreamName = name;
+        upstreamName = target.name();
         dialed = target;
         // Last: a socket that is closed already tells its listener at once.
         channel.closeFuture().addListener(this);

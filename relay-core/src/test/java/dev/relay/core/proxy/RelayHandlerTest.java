@@ -1,7 +1,11 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.RouteConfig;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
+import dev.relay.core.upstream.Upstream;
+import dev.relay.core.upstream.UpstreamPool;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
 import io.netty.buffer.Unpooled;
@@ -27,6 +31,9 @@ class RelayHandlerTest {
 
     private final RelayCounters counters = new RelayCounters();
     private final List<ConnectionSummary> finished = new ArrayList<>();
+    private final List<RelayConnection> clientsClosed = new ArrayList<>();
+    private final Upstream dialed = UpstreamPool.create(RouteConfig.builder("test")
+            .listen(Endpoint.parse("127.0.0.1:0")).upstream(Endpoint.parse("127.0.0.1:9")).build()).members().get(0);
     private EmbeddedChannel client;
     private EmbeddedChannel upstream;
     private RelayConnection connection;
@@ -35,9 +42,19 @@ class RelayHandlerTest {
     void pair() {
         client = new EmbeddedChannel();
         upstream = new EmbeddedChannel();
-        connection = new RelayConnection(1, "test", client, null, counters,
-                ConnectionOwner.onFinished(finished::add));
-        connection.upstreamDialed(upstream, "upstream.test:80");
+        connection = new RelayConnection(1, "test", client, null, counters, new ConnectionOwner() {
+            @Override
+            public void clientClosed(RelayConnection closed) {
+                clientsClosed.add(closed);
+            }
+
+            @Override
+            public void finished(RelayConnection closed, ConnectionSummary summary) {
+                finished.add(summary);
+            }
+        });
+        dialed.dialing();
+        connection.upstreamDialed(upstream, dialed);
         connection.upstreamConnected();
         client.pipeline().addLast(new RelayHandler(upstream, Direction.UPSTREAM, connection));
         upstream.pipeline().addLast(new RelayHandler(client, Direction.DOWNSTREAM, connection));
@@ -180,5 +197,30 @@ class RelayHandlerTest {
         assertEquals(0, counters.get(RelayCounter.CONNECTIONS_ACTIVE));
         assertNothingLeft(client);
         assertNothingLeft(upstream);
+    }
+
+    @Test
+    void closingBothSidesTellsTheRouteOnceAndGivesTheUpstreamsCountBack() {
+        assertEquals(1, dialed.activeConnections());
+        client.close();
+        upstream.close();
+        assertEquals(List.of(connection), clientsClosed, "the route hears once that the client left");
+        assertEquals(1, finished.size());
+        assertEquals(0, dialed.activeConnections(), "the upstream's count is given back when its socket closes");
+        assertNothingLeft(client);
+        assertNothingLeft(upstream);
+    }
+
+    @Test
+    void aRetryGivesTheFailedAttemptsCountBackAtOnceAndOnlyOnce() {
+        EmbeddedChannel retry = new EmbeddedChannel();
+        dialed.dialing();
+        connection.upstreamDialed(retry, dialed);
+        assertEquals(1, dialed.activeConnections(), "the replaced attempt gave its count back");
+        upstream.close();
+        assertEquals(1, dialed.activeConnections(), "the replaced attempt's socket closing gives nothing back twice");
+        retry.close();
+        assertEquals(0, dialed.activeConnections());
+        retry.finishAndReleaseAll();
     }
 }
