@@ -2,7 +2,6 @@ package dev.relay.core.transport;
 
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -25,11 +24,10 @@ import java.util.List;
  * Chooses a transport. A native transport that does not load is only reported, unless it was asked for by name:
  * then it is an error that names the cause.
  *
- * <p>{@code auto} is io_uring where it loads, else NIO. Not epoll: Netty 4.2.18's epoll transport removes a socket
- * from its epoll set once no event is wanted but keeps it marked as registered, so a later write that must wait
- * for the socket to drain fails; relay meets that when a client half-closes while relay is pausing it and then
- * receives a large reply (RelayBackpressureTest). epoll stays available by name. docs/performance.md has the
- * measurements behind the choice.
+ * <p>{@code auto} is io_uring where it loads, else NIO; epoll is used when asked for by name. On epoll, Netty's I/O
+ * handler is wrapped by {@link KeptEpollRegistrations}, which keeps a socket in its epoll set while it wants no
+ * event (Netty 4.2.18 drops it and then fails the socket's next request). docs/performance.md has the measurements
+ * behind the choice.
  */
 public final class Transports {
 
@@ -83,7 +81,7 @@ public final class Transports {
     }
 
     private static Transport epoll() {
-        return new Transport(TransportKind.EPOLL, EpollIoHandler.newFactory(),
+        return new Transport(TransportKind.EPOLL, KeptEpollRegistrations.newFactory(),
                 EpollServerSocketChannel.class, EpollSocketChannel.class,
                 EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class);
     }
