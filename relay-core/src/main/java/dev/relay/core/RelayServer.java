@@ -21,7 +21,6 @@ import dev.relay.core.proxy.RouteContext;
 import dev.relay.core.resolve.DnsResolvers;
 import dev.relay.core.resolve.LazyResolverGroup;
 import dev.relay.core.transport.Transport;
-import dev.relay.core.transport.TransportKind;
 import dev.relay.core.transport.Transports;
 import dev.relay.core.upstream.HealthChecker;
 import io.netty.channel.EventLoopGroup;
@@ -150,13 +149,6 @@ public final class RelayServer implements AutoCloseable {
             server.listeners.values().forEach(Listener::close);
             shutdown(ioGroup, resolver);
             throw e;
-        }
-        if (transport.kind() == TransportKind.EPOLL) {
-            log.warn("transport epoll: with Netty 4.2.18 a client that half-closes while relay is pausing it can have "
-                    + "its reply cut short by a reset on connections relayed through the JVM{}; io_uring and nio do "
-                    + "not (see docs/performance.md)", config.splice()
-                    ? " (spliced ones are not affected: TLS, hexdump, capture and toxics keep a route off splice)"
-                    : " (splice is off, so on every connection)");
         }
         log.info("relay started: {} routes, transport {}, {} io threads{}", config.routes().size(), transport.kind(),
                 ioThreads, config.reusePort() ? ", SO_REUSEPORT listeners on every thread" : "");
