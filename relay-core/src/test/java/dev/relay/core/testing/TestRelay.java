@@ -44,7 +44,7 @@ public final class TestRelay implements AutoCloseable {
                 .transport(transport)
                 .ioThreads(2)
                 .drainTimeout(Duration.ofSeconds(2))).build();
-        RelayServer server = RelayServer.start(config, hooks.withOnClosed(closed::add));
+        RelayServer server = RelayServer.start(asTestsAsk(config.toServerConfig()), hooks.withOnClosed(closed::add));
         return new TestRelay(server, closed);
     }
 
@@ -55,8 +55,16 @@ public final class TestRelay implements AutoCloseable {
 
     public static TestRelay start(ServerConfig config) {
         List<ConnectionSummary> closed = new CopyOnWriteArrayList<>();
-        RelayServer server = RelayServer.start(config, RelayHooks.DEFAULT.withOnClosed(closed::add));
+        RelayServer server = RelayServer.start(asTestsAsk(config), RelayHooks.DEFAULT.withOnClosed(closed::add));
         return new TestRelay(server, closed);
+    }
+
+    /**
+     * {@code -Drelay.test.splice=false} turns splicing off in every relay a test starts, so that a second test run
+     * (relay-core's pom has one) puts the integration tests through Netty's own channels on epoll as well.
+     */
+    private static ServerConfig asTestsAsk(ServerConfig config) {
+        return Boolean.parseBoolean(System.getProperty("relay.test.splice", "true")) ? config : config.withSplice(false);
     }
 
     /** Where {@code route}'s first listener is bound. */
