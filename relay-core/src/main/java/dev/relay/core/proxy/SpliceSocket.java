@@ -15,15 +15,12 @@ import io.netty.channel.unix.Socket;
  */
 final class SpliceSocket implements EpollIoHandle {
 
-    /** Waiting for nothing still registers this (edge-triggered, so errors and hang-ups show once): an empty set
-     *  would make Netty 4.2.18 drop the socket from epoll while keeping it marked as added. */
-    private static final int NOTHING = EpollIoOps.EPOLLET.value();
-
     private final Channel channel;
     private final Socket socket;
     private final SpliceRelay relay;
     private IoRegistration registration;
-    private int interest;
+    /** The events last asked for; -1 until the first request, which always goes to epoll. */
+    private int interest = -1;
 
     SpliceSocket(Channel channel, SpliceRelay relay) {
         this.channel = channel;
@@ -48,12 +45,14 @@ final class SpliceSocket implements EpollIoHandle {
         registration = value;
     }
 
-    /** Waits for {@code events} (epoll flags; 0 for none) from now on. */
+    /**
+     * Waits for {@code events} (epoll flags) from now on. 0 waits for nothing, and the socket stays in epoll
+     * (relay's epoll loops keep it there: {@code KeptEpollRegistrations}), so a hang-up or an error still shows.
+     */
     void interest(int events) {
-        int wanted = events == 0 ? NOTHING : events;
-        if (wanted != interest && registration != null && registration.isValid()) {
-            interest = wanted;
-            registration.submit(EpollIoOps.valueOf(wanted));
+        if (events != interest && registration != null && registration.isValid()) {
+            interest = events;
+            registration.submit(EpollIoOps.valueOf(events));
         }
     }
 
