@@ -24,20 +24,20 @@ import java.util.List;
  * Chooses a transport. A native transport that does not load is only reported, unless it was asked for by name:
  * then it is an error that names the cause.
  *
- * <p>{@code auto} is io_uring where it loads, else NIO; epoll is used when asked for by name. On epoll, Netty's I/O
- * handler is wrapped by {@link KeptEpollRegistrations}, which keeps a socket in its epoll set while it wants no
- * event (Netty 4.2.18 drops it and then fails the socket's next request). docs/performance.md has the measurements
- * behind the choice.
+ * <p>{@code auto} is io_uring where it loads, else epoll (where io_uring is switched off or filtered, as container
+ * runtimes often do), else NIO. On epoll, Netty's I/O handler is wrapped by {@link KeptEpollRegistrations}, which
+ * keeps a socket in its epoll set while it wants no event (Netty 4.2.18 drops it and then fails the socket's next
+ * request). docs/performance.md has the measurements behind the order.
  */
 public final class Transports {
 
     private Transports() {
     }
 
-    /** The transport for {@code kind}; {@code AUTO} is io_uring where it loads, NIO elsewhere. */
+    /** The transport for {@code kind}; {@code AUTO} is the first of io_uring, epoll and NIO that loads here. */
     public static Transport select(TransportKind kind) {
         return switch (kind) {
-            case AUTO -> isAvailable(TransportKind.IO_URING) ? ioUring() : nio();
+            case AUTO -> select(autoAmong(available()));
             case EPOLL -> {
                 if (!Epoll.isAvailable()) {
                     throw new TransportUnavailableException(kind, Epoll.unavailabilityCause());
@@ -52,6 +52,16 @@ public final class Transports {
             }
             case NIO -> nio();
         };
+    }
+
+    /** What {@code auto} means where the transports in {@code loaded} load: io_uring, else epoll, else NIO. */
+    static TransportKind autoAmong(List<TransportKind> loaded) {
+        for (TransportKind preferred : List.of(TransportKind.IO_URING, TransportKind.EPOLL)) {
+            if (loaded.contains(preferred)) {
+                return preferred;
+            }
+        }
+        return TransportKind.NIO;
     }
 
     /** Whether {@code kind} loads on this host. */

@@ -3,6 +3,8 @@ package dev.relay.core.transport;
 import dev.relay.core.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,6 +30,15 @@ class TransportsTest {
             assertEquals(kind, Transports.select(kind).kind());
             assertTrue(Transports.select(kind).supportsUnixSockets());
         }
+    }
+
+    @Test
+    void autoPrefersIoUringThenEpollThenNio() {
+        assertEquals(TransportKind.IO_URING,
+                Transports.autoAmong(List.of(TransportKind.NIO, TransportKind.EPOLL, TransportKind.IO_URING)));
+        // io_uring switched off (kernel.io_uring_disabled) or filtered by a container's seccomp profile.
+        assertEquals(TransportKind.EPOLL, Transports.autoAmong(List.of(TransportKind.NIO, TransportKind.EPOLL)));
+        assertEquals(TransportKind.NIO, Transports.autoAmong(List.of(TransportKind.NIO)));
     }
 
     @Test
