@@ -1,7 +1,6 @@
 package dev.relay.core.proxy;
 
 import dev.relay.core.config.RouteConfig;
-import dev.relay.core.config.ServerConfig;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.testing.Family;
 import dev.relay.core.testing.Loopback;
@@ -133,9 +132,8 @@ class RelayBackpressureTest {
                  uploaded.complete(Loopback.digestToEnd(channel).bytes());
                  Loopback.writeRandom(channel, 7, replyBytes);
              });
-             TestRelay relay = TestRelay.start(ServerConfig.of(RouteConfig.builder("r").listen(Family.IPV4.relayListen(dir))
-                     .upstream(Loopback.endpoint(upstream.address())).build())
-                     .with(transport, 2, Duration.ofSeconds(2)).withSplice(splice));
+             TestRelay relay = TestRelay.start(transport, splice, RouteConfig.builder("r")
+                     .listen(Family.IPV4.relayListen(dir)).upstream(Loopback.endpoint(upstream.address())).build());
              SocketChannel client = Loopback.connect(relay.address("r"))) {
 
             // Keep the client's buffers full until relay pauses it: spliced, the kernel's buffers on the way take

@@ -2,7 +2,6 @@ package dev.relay.core.proxy;
 
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
-import dev.relay.core.config.ServerConfig;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
 import dev.relay.core.testing.TestRelay;
@@ -47,9 +46,8 @@ class ToxicTest {
 
     private static TestRelay relay(TransportKind transport, PlainServer upstream) {
         // Splicing off, as in relay toxiproxy and EmbeddedRelay: toxics reach connections already open.
-        return TestRelay.start(ServerConfig.of(RouteConfig.builder("r").listen(Endpoint.parse("127.0.0.1:0"))
-                .upstream(Loopback.endpoint(upstream.address())).build())
-                .with(transport, 2, Duration.ofSeconds(2)).withSplice(false));
+        return TestRelay.start(transport, false, RouteConfig.builder("r").listen(Endpoint.parse("127.0.0.1:0"))
+                .upstream(Loopback.endpoint(upstream.address())).build());
     }
 
     private static ToxicSet toxics(TestRelay relay) {

@@ -50,7 +50,12 @@ public final class TestRelay implements AutoCloseable {
 
     /** A relay running {@code routes} on {@code transport}, two loops, a 2 s drain. */
     public static TestRelay start(TransportKind transport, RouteConfig... routes) {
-        return start(ServerConfig.of(routes).with(transport, 2, Duration.ofSeconds(2)));
+        return start(transport, true, routes);
+    }
+
+    /** The same, with splicing allowed (relay's default; it applies on epoll) or not. */
+    public static TestRelay start(TransportKind transport, boolean splice, RouteConfig... routes) {
+        return start(ServerConfig.of(routes).with(transport, 2, Duration.ofSeconds(2)).withSplice(splice));
     }
 
     public static TestRelay start(ServerConfig config) {
@@ -64,7 +69,8 @@ public final class TestRelay implements AutoCloseable {
      * (relay-core's pom has one) puts the integration tests through Netty's own channels on epoll as well.
      */
     private static ServerConfig asTestsAsk(ServerConfig config) {
-        return Boolean.parseBoolean(System.getProperty("relay.test.splice", "true")) ? config : config.withSplice(false);
+        boolean spliceAllowed = Boolean.parseBoolean(System.getProperty("relay.test.splice", "true"));
+        return spliceAllowed ? config : config.withSplice(false);
     }
 
     /** Where {@code route}'s first listener is bound. */
