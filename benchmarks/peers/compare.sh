@@ -122,7 +122,10 @@ backend back
   server upstream 127.0.0.1:$backend
 CFG
       haproxy -f "$dir/haproxy.cfg" -db >"$dir/log" 2>&1 & PEER_PID=$! ;;
-    nginx)
+    nginx|nginx-halfclose)
+      # nginx's stream module closes both sides at the first FIN unless told to relay it (proxy_half_close, 1.21.4+);
+      # relay and HAProxy relay it, which costs a trip through the proxy more per connection.
+      local half_close=""; [ "$name" = nginx-halfclose ] && half_close=" proxy_half_close on;"
       cat > "$dir/nginx.conf" <<CFG
 load_module /usr/lib/nginx/modules/ngx_stream_module.so;
 daemon off;
@@ -130,7 +133,7 @@ worker_processes auto;
 pid $dir/nginx.pid;
 error_log $dir/error.log;
 events { worker_connections $(( $(ulimit -n) / 2 - 100 )); }
-stream { server { listen 127.0.0.1:$PEER_PORT; proxy_pass 127.0.0.1:$backend; } }
+stream { server { listen 127.0.0.1:$PEER_PORT; proxy_pass 127.0.0.1:$backend;$half_close } }
 CFG
       nginx -c "$dir/nginx.conf" -p "$dir" >"$dir/log" 2>&1 & PEER_PID=$! ;;
     socat)
