@@ -68,9 +68,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             if (connection.resume(direction)) {
-                // Nothing more can be read here, so there is nothing left to pause. Re-arming the read also keeps
-                // Netty 4.2.18's epoll from dropping this socket from its epoll set (it does once no event is
-                // wanted), which would fail every later write that has to wait for the socket to drain.
+                // Nothing more can be read here, so there is nothing left to pause: the pause ends with the input.
+                // (That a socket wanting no event stays in epoll is KeptEpollRegistrations' work, on every socket.)
                 ctx.channel().config().setAutoRead(true);
             }
             connection.finishedReading(direction);
