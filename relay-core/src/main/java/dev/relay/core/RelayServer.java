@@ -5,6 +5,7 @@ import dev.relay.core.admin.AdminServer;
 import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RelayConfig;
+import dev.relay.core.config.RestartOnlySettings;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.UpstreamConfig;
@@ -240,35 +241,8 @@ public final class RelayServer implements AutoCloseable {
     }
 
     private ReloadResult reloadChecked(ServerConfig next) {
-        List<String> notApplied = new ArrayList<>();
-        ServerConfig current = config;
-        if (next.transport() != current.transport()) {
-            notApplied.add("transport " + next.transport().label());
-        }
-        if (next.ioThreads() != current.ioThreads()) {
-            notApplied.add("io_threads " + next.ioThreads());
-        }
-        if (!next.dns().equals(current.dns())) {
-            notApplied.add("dns");
-        }
-        if (next.reusePort() != current.reusePort()) {
-            notApplied.add("reuse_port " + next.reusePort());
-        }
-        if (!next.admin().equals(current.admin())) {
-            notApplied.add("admin");
-        }
-        if (!next.accessLog().equals(current.accessLog())) {
-            notApplied.add("access_log");
-        }
-        if (next.splice() != current.splice()) {
-            notApplied.add("splice " + next.splice());
-        }
-        if (!next.certificateCheckInterval().equals(current.certificateCheckInterval())) {
-            notApplied.add("certificate_check_interval");
-        }
-        ServerConfig effective = new ServerConfig(current.transport(), current.ioThreads(), next.backlog(),
-                current.reusePort(), next.drainTimeout(), current.dns(), current.admin(), current.accessLog(),
-                next.routes(), current.certificateCheckInterval(), current.splice());
+        List<String> notApplied = RestartOnlySettings.changedBy(config, next);
+        ServerConfig effective = RestartOnlySettings.keptFrom(config, next);
         checkAddresses(effective, transport);
         ReloadResult result = apply(effective);
         result = new ReloadResult(result.added(), result.changed(), result.removed(), notApplied);

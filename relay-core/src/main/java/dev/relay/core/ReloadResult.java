@@ -8,8 +8,8 @@ import java.util.List;
  * @param added      routes that started listening
  * @param changed    routes whose new config applies to new connections
  * @param removed    routes that stopped accepting and are draining
- * @param notApplied settings a reload cannot change (transport, io_threads, dns), each with its new value; they
- *                   take effect at the next start
+ * @param notApplied settings a reload cannot change ({@link dev.relay.core.config.RestartOnlySettings}), each with
+ *                   its new value; they take effect at the next start
  */
 public record ReloadResult(List<String> added, List<String> changed, List<String> removed, List<String> notApplied) {
 
