@@ -78,13 +78,14 @@ final class ListenerBinder {
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new RelayChannelInitializer(routes));
+        if (transport.halfClosesOn(endpoint)) {
+            bootstrap.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        }
         if (endpoint instanceof Endpoint.Inet) {
-            // Half-close only on TCP; see RouteContext for why Unix sockets end at their first FIN. TCP_NODELAY is
-            // not set here: Netty turns it on for every TCP channel it makes, and asking again costs a setsockopt(2)
-            // per connection (RouteContext does the same for the upstream side; SocketOptionsTest checks both).
-            // SO_KEEPALIVE is the route's to decide (FrontendHandler, KeepAlive).
-            bootstrap.option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            // TCP_NODELAY is not set here: Netty turns it on for every TCP channel it makes, and asking again costs a
+            // setsockopt(2) per connection (RouteContext does the same for the upstream side; SocketOptionsTest
+            // checks both). SO_KEEPALIVE is the route's to decide (FrontendHandler, KeepAlive).
+            bootstrap.option(ChannelOption.SO_REUSEADDR, true);
         }
         if (reusePort) {
             bootstrap.option(transport.reusePortOption(), true);

@@ -126,7 +126,7 @@ public final class RelayServer implements AutoCloseable {
 
     /** Binds every route's listeners and starts relaying; throws {@link RelayStartException} when it cannot. */
     public static RelayServer start(ServerConfig config, RelayHooks hooks) {
-        Transport transport = Transports.select(config.transport());
+        Transport transport = Transports.select(config.transport(), config.usesUnixSockets());
         // Fail before any thread starts when the transport cannot carry an address (a Unix socket it lacks).
         checkAddresses(config, transport);
         int ioThreads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
@@ -324,6 +324,10 @@ public final class RelayServer implements AutoCloseable {
             RouteConfig route = next.route(name).orElseThrow();
             log.info("route {} listening on {} -> {} ({})", name, listenAddresses(name), route.upstreams().stream()
                     .map(u -> u.address().toString()).collect(Collectors.joining(", ")), route.balance().label());
+            if (route.usesUnixSockets() && !transport.halfClosesUnixSockets()) {
+                log.warn("route {}: on the {} transport a FIN on a Unix socket closes that side, so a reply sent after "
+                        + "it is lost; the epoll transport relays it", name, transport.kind());
+            }
         }
         return new ReloadResult(added, changed, removed, List.of());
     }

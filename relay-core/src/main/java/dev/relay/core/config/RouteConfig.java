@@ -81,6 +81,12 @@ public record RouteConfig(
         return builder(name).listen(listen).upstream(target).build();
     }
 
+    /** Whether this route listens on or dials a Unix socket. */
+    public boolean usesUnixSockets() {
+        return listen.stream().anyMatch(Endpoint.Unix.class::isInstance)
+                || upstreams.stream().anyMatch(upstream -> upstream.address() instanceof Endpoint.Unix);
+    }
+
     /** A route named {@code name} with every default; add at least one listen address and one upstream. */
     public static Builder builder(String name) {
         return new Builder(name);

@@ -74,6 +74,11 @@ public record ServerConfig(
                 DEFAULT_CERTIFICATE_CHECK_INTERVAL, true);
     }
 
+    /** Whether a route listens on or dials a Unix socket (which decides what transport {@code auto} takes). */
+    public boolean usesUnixSockets() {
+        return routes.stream().anyMatch(RouteConfig::usesUnixSockets);
+    }
+
     public Optional<RouteConfig> route(String name) {
         return routes.stream().filter(r -> r.name().equals(name)).findFirst();
     }

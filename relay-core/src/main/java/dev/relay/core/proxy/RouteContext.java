@@ -80,14 +80,16 @@ public final class RouteContext {
         // Connections already relaying when the first toxic arrives get their toxic handlers too.
         toxics.onFirstToxic(() -> registry.connections().stream().filter(c -> c.route().equals(name))
                 .forEach(c -> c.client().eventLoop().execute(() -> c.installToxics(toxics))));
+        // TCP_NODELAY is Netty's default for TCP channels already: setting it again is a wasted system call.
+        // SO_KEEPALIVE is set per connect, where the route's idle timeout leaves it something to do.
         this.tcpTemplate = template(transport.socketChannel())
-                // Half-close only on TCP: Netty 4.2's Unix domain channels either lack ALLOW_HALF_CLOSURE (NIO) or
-                // fail writes after a half-close (epoll, io_uring), so a FIN on a Unix socket ends that side.
-                // TCP_NODELAY is Netty's default for TCP channels already: setting it again is a wasted system call.
-                // SO_KEEPALIVE is set per connect, where the route's idle timeout leaves it something to do.
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        this.unixTemplate = transport.supportsUnixSockets()
-                ? template(transport.domainSocketChannel()) : null;
+        // Unix sockets half-close only where the transport's domain channels can (Transport.halfClosesOn); elsewhere
+        // a FIN on a Unix socket ends that side.
+        this.unixTemplate = transport.supportsUnixSockets() ? template(transport.domainSocketChannel()) : null;
+        if (unixTemplate != null && transport.halfClosesUnixSockets()) {
+            unixTemplate.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        }
     }
 
     private static Bootstrap template(Class<? extends Channel> channel) {

@@ -37,7 +37,7 @@ public final class EchoServer implements AutoCloseable {
     }
 
     public static EchoServer start(EchoConfig config) {
-        Transport transport = Transports.select(config.transport());
+        Transport transport = Transports.select(config.transport(), config.listen() instanceof Endpoint.Unix);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("echo-io"),
                 transport.ioHandlerFactory());
         AtomicLong ids = new AtomicLong();
@@ -50,9 +50,11 @@ public final class EchoServer implements AutoCloseable {
                         ch.pipeline().addLast(new EchoHandler(ids.incrementAndGet(), config.reply()));
                     }
                 });
+        if (transport.halfClosesOn(config.listen())) {
+            bootstrap.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        }
         if (config.listen() instanceof Endpoint.Inet) {
             bootstrap.option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childOption(ChannelOption.TCP_NODELAY, true);
         }
         ChannelFuture bind = bootstrap.bind(transport.addressFor(config.listen())).awaitUninterruptibly();

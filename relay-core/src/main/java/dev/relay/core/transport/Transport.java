@@ -50,6 +50,20 @@ public record Transport(
         return serverDomainSocketChannel != null && domainSocketChannel != null;
     }
 
+    /**
+     * Whether a FIN on one of this transport's Unix sockets can shut only its input, so the other direction goes on,
+     * as it always can on TCP. Only epoll's: Netty 4.2.18's NIO and io_uring domain channels close at their first FIN
+     * whatever their config says (their half-close check knows TCP configs only).
+     */
+    public boolean halfClosesUnixSockets() {
+        return kind == TransportKind.EPOLL;
+    }
+
+    /** Whether this transport's sockets to or from {@code endpoint} half-close; see {@link #halfClosesUnixSockets}. */
+    public boolean halfClosesOn(Endpoint endpoint) {
+        return !(endpoint instanceof Endpoint.Unix) || halfClosesUnixSockets();
+    }
+
     /** The listening channel class for {@code endpoint}. */
     public Class<? extends ServerChannel> serverChannelFor(Endpoint endpoint) {
         if (endpoint instanceof Endpoint.Unix) {

@@ -25,7 +25,8 @@ import java.util.List;
  * then it is an error that names the cause.
  *
  * <p>{@code auto} is io_uring where it loads, else epoll (where io_uring is switched off or filtered, as container
- * runtimes often do), else NIO. On epoll, Netty's I/O handler is wrapped by {@link KeptEpollRegistrations}, which
+ * runtimes often do), else NIO; for a config with Unix sockets it is epoll first, the one transport whose Unix
+ * sockets relay a half-close ({@link Transport#halfClosesUnixSockets}). On epoll, Netty's I/O handler is wrapped by {@link KeptEpollRegistrations}, which
  * keeps a socket in its epoll set while it wants no event (Netty 4.2.18 drops it and then fails the socket's next
  * request). docs/performance.md has the measurements behind the order.
  */
@@ -36,8 +37,16 @@ public final class Transports {
 
     /** The transport for {@code kind}; {@code AUTO} is the first of io_uring, epoll and NIO that loads here. */
     public static Transport select(TransportKind kind) {
+        return select(kind, false);
+    }
+
+    /**
+     * The transport for {@code kind}; {@code AUTO} is the first of io_uring, epoll and NIO that loads here, or of
+     * epoll, io_uring and NIO when {@code unixSockets}: where relay listens on or dials Unix sockets.
+     */
+    public static Transport select(TransportKind kind, boolean unixSockets) {
         return switch (kind) {
-            case AUTO -> select(autoAmong(available()));
+            case AUTO -> select(autoAmong(available(), unixSockets));
             case EPOLL -> {
                 if (!Epoll.isAvailable()) {
                     throw new TransportUnavailableException(kind, Epoll.unavailabilityCause());
@@ -54,9 +63,15 @@ public final class Transports {
         };
     }
 
-    /** What {@code auto} means where the transports in {@code loaded} load: io_uring, else epoll, else NIO. */
-    static TransportKind autoAmong(List<TransportKind> loaded) {
-        for (TransportKind preferred : List.of(TransportKind.IO_URING, TransportKind.EPOLL)) {
+    /**
+     * What {@code auto} means where the transports in {@code loaded} load: io_uring, else epoll, else NIO; with
+     * {@code unixSockets}, epoll before io_uring.
+     */
+    static TransportKind autoAmong(List<TransportKind> loaded, boolean unixSockets) {
+        List<TransportKind> order = unixSockets
+                ? List.of(TransportKind.EPOLL, TransportKind.IO_URING)
+                : List.of(TransportKind.IO_URING, TransportKind.EPOLL);
+        for (TransportKind preferred : order) {
             if (loaded.contains(preferred)) {
                 return preferred;
             }

@@ -1,11 +1,15 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.testing.CapturedLogs;
 import dev.relay.core.testing.Family;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
 import dev.relay.core.testing.TestRelay;
+import dev.relay.core.transport.Transport;
 import dev.relay.core.transport.TransportKind;
 import dev.relay.core.transport.Transports;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,6 +27,8 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** A FIN from either side reaches the other after every byte sent before it, and the other way keeps flowing. */
 class RelayHalfCloseTest {
@@ -33,12 +39,16 @@ class RelayHalfCloseTest {
     @TempDir
     Path dir;
 
-    /** Half-close is a TCP matter: every transport, on 127.0.0.1 and ::1. */
-    static Stream<Arguments> tcpCases() {
+    /**
+     * Every transport on 127.0.0.1 and ::1; Unix sockets where the transport's Unix channels half-close (epoll:
+     * Netty 4.2.18's NIO and io_uring ones close at the first FIN, see {@link Transport#halfClosesUnixSockets}).
+     */
+    static Stream<Arguments> halfClosingCases() {
         List<Arguments> cases = new ArrayList<>();
         for (TransportKind kind : Transports.available()) {
-            for (Family family : List.of(Family.IPV4, Family.IPV6)) {
-                if (family.available()) {
+            for (Family family : Family.values()) {
+                boolean halfCloses = family != Family.UNIX || Transports.select(kind).halfClosesUnixSockets();
+                if (family.available() && halfCloses) {
                     cases.add(Arguments.of(kind, family));
                 }
             }
@@ -47,7 +57,7 @@ class RelayHalfCloseTest {
     }
 
     @ParameterizedTest(name = "{0} over {1}")
-    @MethodSource("tcpCases")
+    @MethodSource("halfClosingCases")
     void clientFinStillGetsTheWholeReply(TransportKind transport, Family family) throws Exception {
         CompletableFuture<byte[]> requestSeen = new CompletableFuture<>();
         try (PlainServer upstream = PlainServer.start(family.bindAddress(dir), channel -> {
@@ -67,8 +77,38 @@ class RelayHalfCloseTest {
         }
     }
 
+    @Test
+    void autoRelaysAHalfCloseOnUnixSocketsWhereATransportCan() throws Exception {
+        CompletableFuture<byte[]> requestSeen = new CompletableFuture<>();
+        try (PlainServer upstream = PlainServer.start(Family.UNIX.bindAddress(dir), channel -> {
+                 requestSeen.complete(Loopback.readToEnd(channel, 64 * 1024));
+                 Loopback.writeFully(channel, REPLY);
+             });
+             TestRelay relay = TestRelay.start(TransportKind.AUTO, Family.UNIX.relayListen(dir),
+                     Loopback.endpoint(upstream.address()));
+             SocketChannel client = Loopback.connect(relay.address())) {
+            assumeTrue(relay.server().transport().halfClosesUnixSockets(), "no transport here half-closes Unix sockets");
+
+            Loopback.writeFully(client, REQUEST);
+            client.shutdownOutput();
+
+            assertArrayEquals(REPLY, Loopback.readToEnd(client, REPLY.length + 1));
+            assertArrayEquals(REQUEST, requestSeen.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aUnixSocketOnATransportThatCannotHalfCloseIsWarnedOf() {
+        assumeTrue(Transports.isAvailable(TransportKind.IO_URING), "io_uring does not load here");
+        try (TestRelay relay = TestRelay.start(TransportKind.IO_URING, Family.UNIX.relayListen(dir),
+                Endpoint.parse("127.0.0.1:7792"))) {
+            assertTrue(CapturedLogs.contains("route default: on the io_uring transport a FIN on a Unix socket closes "
+                    + "that side, so a reply sent after it is lost; the epoll transport relays it"));
+        }
+    }
+
     @ParameterizedTest(name = "{0} over {1}")
-    @MethodSource("tcpCases")
+    @MethodSource("halfClosingCases")
     void upstreamFinStillTakesTheWholeRequest(TransportKind transport, Family family) throws Exception {
         byte[] greeting = "220 ready, send your data\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] upload = Loopback.randomBytes(1024 * 1024, 7);

@@ -35,10 +35,21 @@ class TransportsTest {
     @Test
     void autoPrefersIoUringThenEpollThenNio() {
         assertEquals(TransportKind.IO_URING,
-                Transports.autoAmong(List.of(TransportKind.NIO, TransportKind.EPOLL, TransportKind.IO_URING)));
+                Transports.autoAmong(List.of(TransportKind.NIO, TransportKind.EPOLL, TransportKind.IO_URING), false));
         // io_uring switched off (kernel.io_uring_disabled) or filtered by a container's seccomp profile.
-        assertEquals(TransportKind.EPOLL, Transports.autoAmong(List.of(TransportKind.NIO, TransportKind.EPOLL)));
-        assertEquals(TransportKind.NIO, Transports.autoAmong(List.of(TransportKind.NIO)));
+        assertEquals(TransportKind.EPOLL, Transports.autoAmong(List.of(TransportKind.NIO, TransportKind.EPOLL), false));
+        assertEquals(TransportKind.NIO, Transports.autoAmong(List.of(TransportKind.NIO), false));
+    }
+
+    @Test
+    void withUnixSocketsAutoPrefersTheTransportWhoseUnixSocketsHalfClose() {
+        assertEquals(TransportKind.EPOLL,
+                Transports.autoAmong(List.of(TransportKind.NIO, TransportKind.EPOLL, TransportKind.IO_URING), true));
+        assertEquals(TransportKind.IO_URING, Transports.autoAmong(List.of(TransportKind.NIO, TransportKind.IO_URING), true));
+        assertEquals(TransportKind.NIO, Transports.autoAmong(List.of(TransportKind.NIO), true));
+        for (TransportKind kind : Transports.available()) {
+            assertEquals(kind == TransportKind.EPOLL, Transports.select(kind).halfClosesUnixSockets());
+        }
     }
 
     @Test
