@@ -54,6 +54,7 @@ final class ListenerBinder {
         } else {
             acceptors.add(ioGroup);
         }
+        UnixListenPath.claim(endpoint);
         List<Channel> bound = new ArrayList<>();
         for (EventLoopGroup acceptor : acceptors) {
             ServerBootstrap bootstrap = bootstrap(acceptor, endpoint, routes, settings, spread);

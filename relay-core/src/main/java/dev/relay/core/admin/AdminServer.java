@@ -2,6 +2,7 @@ package dev.relay.core.admin;
 
 import dev.relay.core.RelayServer;
 import dev.relay.core.RelayStartException;
+import dev.relay.core.UnixListenPath;
 import dev.relay.core.config.AdminConfig;
 import dev.relay.core.proxy.Addresses;
 import dev.relay.core.transport.Transport;
@@ -49,6 +50,7 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(RelayServer relay, AdminConfig config, Transport transport,
                                     EventLoopGroup ioGroup) {
         BearerToken token = config.tokenFile() == null ? null : BearerToken.fromFile(config.tokenFile());
+        UnixListenPath.claim(config.listen());
         relay.metrics().exportJvm();
         byte[] statusPage = statusPage();
         ExecutorService worker = Executors.newSingleThreadExecutor(new DefaultThreadFactory("relay-admin-work", true));

@@ -1,6 +1,7 @@
 package dev.relay.core.tools;
 
 import dev.relay.core.RelayStartException;
+import dev.relay.core.UnixListenPath;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.proxy.Addresses;
 import dev.relay.core.transport.Transport;
@@ -37,6 +38,7 @@ public final class EchoServer implements AutoCloseable {
     }
 
     public static EchoServer start(EchoConfig config) {
+        UnixListenPath.claim(config.listen());
         Transport transport = Transports.select(config.transport(), config.listen() instanceof Endpoint.Unix);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("echo-io"),
                 transport.ioHandlerFactory());
