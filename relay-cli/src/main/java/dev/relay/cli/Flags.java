@@ -3,6 +3,7 @@ package dev.relay.cli;
 import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Durations;
 import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.UnixSocketMode;
 import dev.relay.core.transport.TransportKind;
 
 import java.time.Duration;
@@ -26,6 +27,14 @@ final class Flags {
             return Durations.parse(value);
         } catch (ConfigException e) {
             throw new UsageException(flag + ": " + e.getMessage());
+        }
+    }
+
+    static UnixSocketMode unixSocketMode(String value) {
+        try {
+            return UnixSocketMode.parse(value);
+        } catch (ConfigException e) {
+            throw new UsageException("--unix-socket-mode: " + e.getMessage());
         }
     }
 

@@ -18,7 +18,7 @@ final class ForwardCommand {
             Examples:
               relay forward --listen 8928 --target 127.0.0.1:7792
               relay forward --listen 127.0.0.1:8443 --target backend.internal:443 --idle-timeout 10m
-              relay forward --listen unix:/run/app.sock --target [::1]:8080 --transport nio
+              relay forward --listen unix:/run/app.sock --target [::1]:8080 --unix-socket-mode 0660
             """;
 
     private static final Logger log = LoggerFactory.getLogger(ForwardCommand.class);
@@ -58,6 +58,9 @@ final class ForwardCommand {
     @Parameter(names = "--hexdump", description = "Log every relayed chunk as a hex dump (slow; for debugging).")
     boolean hexdump;
 
+    @Parameter(names = "--unix-socket-mode", description = "Permission bits for a unix:/path listener, e.g. 0660 (a client needs write permission to connect); otherwise the umask decides.")
+    String unixSocketMode;
+
     @Parameter(names = "--no-splice", description = "On epoll, relay through the JVM instead of with splice(2) in the kernel.")
     boolean noSplice;
 
@@ -88,6 +91,9 @@ final class ForwardCommand {
         ServerConfig server = config.toServerConfig().withSplice(!noSplice);
         if (admin != null) {
             server = server.withAdmin(adminConfig());
+        }
+        if (unixSocketMode != null) {
+            server = server.withUnixSocketMode(Flags.unixSocketMode(unixSocketMode));
         }
         try (RelayServer relay = RelayServer.start(server)) {
             systemd.ready();

@@ -2,6 +2,8 @@ package dev.relay.core;
 
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.config.UnixSocketMode;
+import dev.relay.core.proxy.Failures;
 import dev.relay.core.proxy.RelayChannelInitializer;
 import dev.relay.core.proxy.ListenerRoutes;
 import dev.relay.core.transport.Transport;
@@ -12,8 +14,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -67,7 +71,21 @@ final class ListenerBinder {
             }
             bound.add(bind.channel());
         }
+        if (endpoint instanceof Endpoint.Unix unix && settings.unixSocketMode().isSet()) {
+            setMode(unix, settings.unixSocketMode(), bound);
+        }
         return bound;
+    }
+
+    /** Gives a bound Unix socket its mode; when that fails, the listener is closed and the start or reload fails. */
+    private static void setMode(Endpoint.Unix endpoint, UnixSocketMode mode, List<Channel> bound) {
+        try {
+            Files.setPosixFilePermissions(endpoint.path(), mode.permissions());
+        } catch (IOException | RuntimeException e) {
+            bound.forEach(c -> c.close().awaitUninterruptibly());
+            throw new RelayStartException("cannot listen on " + endpoint + ": cannot set its mode to " + mode + ": "
+                    + Failures.describe(e), e);
+        }
     }
 
     /** A listener on {@code loops}: it accepts on one of them and gives each connection to the next in turn. */

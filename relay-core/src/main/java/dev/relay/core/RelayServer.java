@@ -201,7 +201,7 @@ public final class RelayServer implements AutoCloseable {
      * Applies {@code next} while traffic flows: new routes start listening, removed routes stop accepting and
      * drain, changed routes apply to new connections; open connections are never cut. All or nothing: when a new
      * listen address cannot be bound, nothing changes and {@link RelayStartException} says why. Settings that need
-     * a restart (transport, io_threads, dns) are kept and reported.
+     * a restart ({@link RestartOnlySettings}) are kept and reported.
      */
     public synchronized ReloadResult reload(ServerConfig next) {
         if (stopping) {

@@ -71,7 +71,8 @@ public record RelayConfig(
                 CaptureConfig.NONE, ProxyProtocolConfig.OFF, SendProxy.NONE, TlsConfig.NONE,
                 UpstreamTlsConfig.OFF, ServerNames.ANY);
         return new ServerConfig(transport, ioThreads, backlog, false, drainTimeout, DnsConfig.DEFAULT, AdminConfig.OFF,
-                AccessLogConfig.OFF, List.of(route), ServerConfig.DEFAULT_CERTIFICATE_CHECK_INTERVAL, true);
+                AccessLogConfig.OFF, List.of(route), ServerConfig.DEFAULT_CERTIFICATE_CHECK_INTERVAL, true,
+                UnixSocketMode.FROM_UMASK);
     }
 
     public Builder toBuilder() {

@@ -41,6 +41,9 @@ public final class RestartOnlySettings {
         if (!next.certificateCheckInterval().equals(running.certificateCheckInterval())) {
             changed.add("certificate_check_interval");
         }
+        if (!next.unixSocketMode().equals(running.unixSocketMode())) {
+            changed.add("unix_socket_mode " + next.unixSocketMode());
+        }
         return changed;
     }
 
@@ -48,6 +51,6 @@ public final class RestartOnlySettings {
     public static ServerConfig keptFrom(ServerConfig running, ServerConfig next) {
         return new ServerConfig(running.transport(), running.ioThreads(), next.backlog(), running.reusePort(),
                 next.drainTimeout(), running.dns(), running.admin(), running.accessLog(), next.routes(),
-                running.certificateCheckInterval(), running.splice());
+                running.certificateCheckInterval(), running.splice(), running.unixSocketMode());
     }
 }

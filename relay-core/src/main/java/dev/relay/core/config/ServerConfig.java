@@ -26,6 +26,7 @@ import java.util.Set;
  *                     it; a reload always reads the files again)
  * @param splice       relay with splice(2), socket to pipe to socket inside the kernel, where the transport is epoll
  *                     and nothing on a route needs to see the bytes (a reload cannot change it)
+ * @param unixSocketMode the permission bits of the routes' Unix socket listeners (a reload cannot change it)
  * @param routes       the routes, by unique name; routes share a listen address only by server name
  *                     ({@link ListenerSharing})
  */
@@ -40,7 +41,8 @@ public record ServerConfig(
         AccessLogConfig accessLog,
         List<RouteConfig> routes,
         Duration certificateCheckInterval,
-        boolean splice) {
+        boolean splice,
+        UnixSocketMode unixSocketMode) {
 
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_BACKLOG = 1024;
@@ -58,6 +60,7 @@ public record ServerConfig(
         // file must still have one, which its reader checks.
         Checks.require(routes != null, "routes: missing");
         Checks.duration("certificate_check_interval", certificateCheckInterval, true);
+        Checks.require(unixSocketMode != null, "unix_socket_mode: missing (use UnixSocketMode.FROM_UMASK)");
         routes = List.copyOf(routes);
         Set<String> names = new HashSet<>();
         for (RouteConfig route : routes) {
@@ -71,7 +74,7 @@ public record ServerConfig(
     public static ServerConfig of(RouteConfig... routes) {
         return new ServerConfig(TransportKind.AUTO, 0, DEFAULT_BACKLOG, false, DEFAULT_DRAIN_TIMEOUT,
                 DnsConfig.DEFAULT, AdminConfig.OFF, AccessLogConfig.OFF, List.of(routes),
-                DEFAULT_CERTIFICATE_CHECK_INTERVAL, true);
+                DEFAULT_CERTIFICATE_CHECK_INTERVAL, true, UnixSocketMode.FROM_UMASK);
     }
 
     /** Whether a route listens on or dials a Unix socket (which decides what transport {@code auto} takes). */
@@ -86,31 +89,37 @@ public record ServerConfig(
     /** This config with other routes. */
     public ServerConfig withRoutes(List<RouteConfig> value) {
         return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, admin, accessLog, value,
-                certificateCheckInterval, splice);
+                certificateCheckInterval, splice, unixSocketMode);
     }
 
     /** This config with SO_REUSEPORT listeners on or off. */
     public ServerConfig withReusePort(boolean value) {
         return new ServerConfig(transport, ioThreads, backlog, value, drainTimeout, dns, admin, accessLog, routes,
-                certificateCheckInterval, splice);
+                certificateCheckInterval, splice, unixSocketMode);
     }
 
     /** This config with an admin listener. */
     public ServerConfig withAdmin(AdminConfig value) {
         return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, value, accessLog, routes,
-                certificateCheckInterval, splice);
+                certificateCheckInterval, splice, unixSocketMode);
     }
 
     /** This config checking certificate files every {@code value} (zero: never). */
     public ServerConfig withCertificateCheckInterval(Duration value) {
         return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, admin, accessLog, routes,
-                value, splice);
+                value, splice, unixSocketMode);
     }
 
     /** This config with splice(2) relaying allowed or not. */
     public ServerConfig withSplice(boolean value) {
         return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, admin, accessLog, routes,
-                certificateCheckInterval, value);
+                certificateCheckInterval, value, unixSocketMode);
+    }
+
+    /** This config with its Unix socket listeners given {@code value}'s permission bits. */
+    public ServerConfig withUnixSocketMode(UnixSocketMode value) {
+        return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, admin, accessLog, routes,
+                certificateCheckInterval, splice, value);
     }
 
     public ServerConfig withRoutes(RouteConfig... value) {
@@ -120,6 +129,6 @@ public record ServerConfig(
     /** This config on another transport, with {@code ioThreads} loops and {@code drainTimeout}: what tests tune. */
     public ServerConfig with(TransportKind value, int threads, Duration drain) {
         return new ServerConfig(value, threads, backlog, reusePort, drain, dns, admin, accessLog, routes,
-                certificateCheckInterval, splice);
+                certificateCheckInterval, splice, unixSocketMode);
     }
 }

@@ -20,12 +20,13 @@ class RestartOnlySettingsTest {
             new AdminConfig(Endpoint.parse("127.0.0.1:9901"), null), new AccessLogConfig(true, AccessLogConfig.Format.JSON, null,
             AccessLogConfig.DEFAULT_MAX_BYTES, AccessLogConfig.DEFAULT_MAX_FILES),
             List.of(ROUTE, RouteConfig.of("api", Endpoint.parse("127.0.0.1:7801"), Endpoint.parse("127.0.0.1:7793"))),
-            Duration.ZERO, false);
+            Duration.ZERO, false, UnixSocketMode.parse("0660"));
 
     @Test
     void namesEveryChangedSettingWithItsNewValue() {
         assertEquals(List.of("transport epoll", "io_threads 3", "dns", "reuse_port true", "admin", "access_log",
-                "splice false", "certificate_check_interval"), RestartOnlySettings.changedBy(RUNNING, NEXT));
+                "splice false", "certificate_check_interval", "unix_socket_mode 0660"),
+                RestartOnlySettings.changedBy(RUNNING, NEXT));
         assertEquals(List.of(), RestartOnlySettings.changedBy(RUNNING, RUNNING.withRoutes(NEXT.routes())));
     }
 

@@ -6,6 +6,7 @@ import dev.relay.core.config.DnsConfig;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.config.UnixSocketMode;
 import dev.relay.core.testing.FakeDnsServer;
 import dev.relay.core.testing.Family;
 import dev.relay.core.testing.Loopback;
@@ -49,7 +50,7 @@ class DnsReResolutionTest {
                     .upstream(Endpoint.parse("upstream.relay.test:" + port)).build();
             ServerConfig config = new ServerConfig(transport, 2, ServerConfig.DEFAULT_BACKLOG, false, Duration.ofSeconds(2),
                     resolveEverySecond, AdminConfig.OFF, AccessLogConfig.OFF, List.of(route),
-                    ServerConfig.DEFAULT_CERTIFICATE_CHECK_INTERVAL, true);
+                    ServerConfig.DEFAULT_CERTIFICATE_CHECK_INTERVAL, true, UnixSocketMode.FROM_UMASK);
             try (TestRelay relay = TestRelay.start(config)) {
                 assertEquals(4, greetingThrough(relay), "first at 127.0.0.1");
                 dns.answer(v6);

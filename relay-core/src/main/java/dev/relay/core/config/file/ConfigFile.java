@@ -3,6 +3,7 @@ package dev.relay.core.config.file;
 import dev.relay.core.config.AccessLogConfig;
 import dev.relay.core.config.Acl;
 import dev.relay.core.config.AdminConfig;
+import dev.relay.core.config.UnixSocketMode;
 import dev.relay.core.config.Balance;
 import dev.relay.core.config.ByteSizes;
 import dev.relay.core.config.CaptureConfig;
@@ -51,7 +52,7 @@ public final class ConfigFile {
 
     private static final String[] TOP_KEYS =
             {"transport", "io_threads", "backlog", "reuse_port", "drain_timeout", "dns", "admin", "access_log",
-                "defaults", "routes", "certificate_check_interval", "splice"};
+                "defaults", "routes", "certificate_check_interval", "splice", "unix_socket_mode"};
     private static final String[] ROUTE_KEYS = {"name", "listen", "upstreams", "balance", "health_check",
             "connect_retries", "timeouts", "limits", "acl", "hexdump", "capture", "proxy_protocol", "send_proxy",
             "tls", "upstream_tls", "server_names"};
@@ -119,6 +120,8 @@ public final class ConfigFile {
             int backlog = top.integer("backlog", ServerConfig.DEFAULT_BACKLOG);
             boolean reusePort = top.bool("reuse_port", false);
             boolean splice = top.bool("splice", true);
+            UnixSocketMode unixSocketMode = top.scalar("unix_socket_mode", UnixSocketMode.FROM_UMASK,
+                    UnixSocketMode::parse);
             var drain = top.duration("drain_timeout", ServerConfig.DEFAULT_DRAIN_TIMEOUT);
             var certificateCheck = top.duration("certificate_check_interval",
                     ServerConfig.DEFAULT_CERTIFICATE_CHECK_INTERVAL);
@@ -131,7 +134,7 @@ public final class ConfigFile {
                 return null;
             }
             return build(top.node(), () -> new ServerConfig(transport, ioThreads, backlog, reusePort, drain, dns, admin,
-                    accessLog, routes, certificateCheck, splice));
+                    accessLog, routes, certificateCheck, splice, unixSocketMode));
         }
 
         private DnsConfig dns(Section dns) {

@@ -7,6 +7,7 @@ import dev.relay.core.config.SendProxy;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.config.UnixSocketMode;
 import dev.relay.core.transport.TransportKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,6 +56,8 @@ class ConfigFileTest {
         assertEquals(Duration.ofSeconds(5), config.certificateCheckInterval());
         assertTrue(config.splice());
         assertFalse(ConfigFile.parse("t.yaml", "splice: false\n" + MINIMAL).splice());
+        assertEquals(UnixSocketMode.parse("660"), config.unixSocketMode());
+        assertEquals(UnixSocketMode.FROM_UMASK, ConfigFile.parse("t.yaml", MINIMAL).unixSocketMode());
     }
 
     @Test
@@ -143,6 +146,7 @@ class ConfigFileTest {
             name twice        | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], server_names: [x.test]}, {name: b, listen: 1, upstreams: [127.0.0.1:3], server_names: ["*.test", x.test]}] | t.yaml:1:100: route b: server name x.test on *:1 is already route a's
             two defaults      | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}, {name: b, listen: 1, upstreams: [127.0.0.1:3]}] | t.yaml:1:76: listen *:1 is already route a's (routes share a listen address by server_names
             proxy differs     | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}, {name: b, listen: 1, upstreams: [127.0.0.1:3], server_names: [b.test], proxy_protocol: {accept: true}}] | t.yaml:1:76: route b: proxy_protocol differs from route a's on *:1
+            bad socket mode   | {unix_socket_mode: 0x1, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:20: unix_socket_mode: "0x1" is not a mode (expected: octal permission bits
             bad splice        | {splice: sometimes, routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2]}]} | t.yaml:1:10: splice: "sometimes" is not true or false
             bad handshake     | routes: [{name: a, listen: 1, upstreams: [127.0.0.1:2], timeouts: {handshake: 0s}}] | t.yaml:1:67: timeouts.handshake: 0 (expected: > 0)
             """)
