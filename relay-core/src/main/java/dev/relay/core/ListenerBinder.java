@@ -3,6 +3,7 @@ package dev.relay.core;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.UnixSocketMode;
+import dev.relay.core.proxy.AcceptFailureHandler;
 import dev.relay.core.proxy.Failures;
 import dev.relay.core.proxy.RelayChannelInitializer;
 import dev.relay.core.proxy.ListenerRoutes;
@@ -95,6 +96,7 @@ final class ListenerBinder {
                 .group(loops, loops)
                 .channel(transport.serverChannelFor(endpoint))
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
+                .handler(new AcceptFailureHandler(endpoint))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new RelayChannelInitializer(routes));
         if (transport.halfClosesOn(endpoint)) {

@@ -4,6 +4,7 @@ import dev.relay.core.RelayServer;
 import dev.relay.core.RelayStartException;
 import dev.relay.core.UnixListenPath;
 import dev.relay.core.config.AdminConfig;
+import dev.relay.core.proxy.AcceptFailureHandler;
 import dev.relay.core.proxy.Addresses;
 import dev.relay.core.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -57,6 +58,7 @@ public final class AdminServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(ioGroup, ioGroup) // a few requests a second: no thread of its own
                 .channel(transport.serverChannelFor(config.listen()))
+                .handler(new AcceptFailureHandler(config.listen()))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {

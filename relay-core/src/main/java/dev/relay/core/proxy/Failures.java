@@ -5,8 +5,12 @@ import java.util.regex.Pattern;
 /** Turns exceptions into the short causes that log lines and error messages carry. */
 public final class Failures {
 
-    /** The prefix Netty's native transports put before the OS's words: {@code bind(..) failed with error(-98): }. */
-    private static final Pattern NATIVE_CALL = Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
+    /**
+     * The prefix Netty's native transports put before the OS's words: {@code bind(..) failed with error(-98): }, or
+     * with the transport's name first, {@code io_uring accept(..) failed with error(-24): }.
+     */
+    private static final Pattern NATIVE_CALL =
+            Pattern.compile("^(?:\\w+ )?\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
 
     private Failures() {
     }

@@ -3,6 +3,7 @@ package dev.relay.core.tools;
 import dev.relay.core.RelayStartException;
 import dev.relay.core.UnixListenPath;
 import dev.relay.core.config.Endpoint;
+import dev.relay.core.proxy.AcceptFailureHandler;
 import dev.relay.core.proxy.Addresses;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.transport.Transports;
@@ -46,6 +47,7 @@ public final class EchoServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelFor(config.listen()))
+                .handler(new AcceptFailureHandler(config.listen()))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

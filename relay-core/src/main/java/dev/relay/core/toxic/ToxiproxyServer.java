@@ -4,6 +4,7 @@ import dev.relay.core.RelayServer;
 import dev.relay.core.RelayStartException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.proxy.AcceptFailureHandler;
 import dev.relay.core.proxy.Addresses;
 import dev.relay.core.transport.TransportKind;
 import io.netty.bootstrap.ServerBootstrap;
@@ -81,6 +82,7 @@ public final class ToxiproxyServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-toxiproxy-http", true),
                 NioIoHandler.newFactory());
         ChannelFuture bind = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .handler(new AcceptFailureHandler(listen))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
