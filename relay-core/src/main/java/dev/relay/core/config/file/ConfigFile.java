@@ -32,6 +32,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -73,6 +74,8 @@ public final class ConfigFile {
             return parse(label, Files.readString(path, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             throw single(label, "no such file");
+        } catch (CharacterCodingException e) {
+            throw single(label, "not UTF-8 text");
         } catch (IOException e) {
             throw single(label, "cannot read: " + e.getMessage());
         }

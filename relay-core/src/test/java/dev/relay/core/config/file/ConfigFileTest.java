@@ -10,10 +10,12 @@ import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.UnixSocketMode;
 import dev.relay.core.transport.TransportKind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -194,5 +196,12 @@ class ConfigFileTest {
         ConfigFileException e = assertThrows(ConfigFileException.class,
                 () -> ConfigFile.load(Path.of("target/no-such-relay.yaml")));
         assertEquals("target/no-such-relay.yaml:1:1: no such file", e.getMessage());
+    }
+
+    @Test
+    void aBinaryFileIsOneProblem(@TempDir Path dir) throws Exception {
+        Path binary = Files.write(dir.resolve("relay.yaml"), new byte[] {'a', ':', ' ', (byte) 0xC3, (byte) 0x28});
+        ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigFile.load(binary));
+        assertEquals(binary + ":1:1: not UTF-8 text", e.getMessage());
     }
 }
