@@ -96,6 +96,7 @@ final class ForwardCommand {
             server = server.withUnixSocketMode(Flags.unixSocketMode(unixSocketMode));
         }
         try (RelayServer relay = RelayServer.start(server)) {
+            signals.onStopAgain(relay::closeOpenConnectionsNow);
             systemd.ready();
             signals.awaitStop(() -> log.info("reload asked for, but forward has no file to read: "
                     + "use 'relay run --config' to reload"));

@@ -53,6 +53,7 @@ final class RunCommand {
         try (RelayServer relay = RelayServer.start(initial, hooks);
              ConfigWatcher watcher = watch ? ConfigWatcher.start(path, ConfigWatcher.DEFAULT_INTERVAL, signals::reload)
                      : null) {
+            signals.onStopAgain(relay::closeOpenConnectionsNow);
             systemd.ready();
             signals.awaitStop(() -> reload(relay, path, systemd));
             systemd.stopping();

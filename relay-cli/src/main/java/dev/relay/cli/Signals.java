@@ -4,23 +4,40 @@ import sun.misc.Signal;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What a running relay is told to do: stop (SIGTERM, SIGINT) or reload (SIGHUP, or a watched file that changed).
  * Handling the stop signals here, instead of in a shutdown hook, lets relay drain its connections and then exit 0,
- * as service managers expect of a clean stop.
+ * as service managers expect of a clean stop. A second stop signal, while the first one's drain goes on, runs
+ * what {@link #onStopAgain} was given (Ctrl-C twice: do not wait).
  */
 final class Signals {
 
     enum Event { STOP, RELOAD }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final AtomicInteger stops = new AtomicInteger();
+    private volatile Runnable onStopAgain = () -> { };
 
     Signals() {
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> events.add(Event.STOP));
+            Signal.handle(new Signal(name), signal -> stopAsked());
         }
         Signal.handle(new Signal("HUP"), signal -> events.add(Event.RELOAD));
+    }
+
+    private void stopAsked() {
+        if (stops.incrementAndGet() == 1) {
+            events.add(Event.STOP);
+        } else {
+            onStopAgain.run();
+        }
+    }
+
+    /** What a second stop signal does; it runs on the JVM's signal thread, so it must not block. */
+    void onStopAgain(Runnable action) {
+        onStopAgain = action;
     }
 
     /** Asks for a reload, as SIGHUP does. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,28 @@ class RelayJarIT {
         echo.destroy();
         assertTrue(echo.waitFor(20, TimeUnit.SECONDS));
         assertEquals(0, echo.exitValue());
+    }
+
+    @Test
+    void aSecondStopSignalClosesOpenConnectionsInsteadOfWaitingForTheDrain() throws Exception {
+        Path echoLog = Files.createTempFile("echo", ".log");
+        Path relayLog = Files.createTempFile("relay", ".log");
+        start(echoLog, "echo", "--listen", "127.0.0.1:0");
+        int echoPort = awaitPort(echoLog);
+        Process relay = start(relayLog, "forward", "--listen", "127.0.0.1:0", "--target", "127.0.0.1:" + echoPort,
+                "--drain-timeout", "10m");
+        int relayPort = awaitPort(relayLog);
+
+        try (SocketChannel idle = SocketChannel.open(new InetSocketAddress("127.0.0.1", relayPort))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(echoLog).contains("echo conn=1 from"));
+            terminate(relay);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(relayLog).contains("draining"));
+            terminate(relay);
+
+            assertTrue(relay.waitFor(20, TimeUnit.SECONDS), "stopped without waiting the 10 minutes");
+            assertEquals(0, relay.exitValue(), Files.readString(relayLog));
+            assertTrue(Files.readString(relayLog).contains("conn=1 closed reason=shutdown"), Files.readString(relayLog));
+        }
     }
 
     @Test
@@ -249,6 +272,11 @@ class RelayJarIT {
             probe.bind(new InetSocketAddress("127.0.0.1", 0));
             return probe.getLocalPort();
         }
+    }
+
+    private static void terminate(Process process) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
     }
 
     private static void hangUp(Process process) throws Exception {

@@ -92,6 +92,8 @@ public final class RelayServer implements AutoCloseable {
     private volatile Map<Endpoint, Listener> listenerView = Map.of();
     private volatile ServerConfig config;
     private volatile boolean stopping;
+    // Set by closeOpenConnectionsNow: close() stops waiting for the drain and closes what is still open.
+    private volatile boolean drainCutShort;
     private AdminServer admin;
     private final CertificateFiles certificateFiles = new CertificateFiles();
     private ScheduledExecutorService certificateCheck;
@@ -511,7 +513,7 @@ public final class RelayServer implements AutoCloseable {
         Duration drain = config.drainTimeout();
         log.info("relay stopping: {} open connections, draining for up to {}ms", registry.size(), drain.toMillis());
         try {
-            if (!registry.awaitEmpty(drain)) {
+            if (!registry.awaitEmpty(drain, () -> drainCutShort)) {
                 for (RelayConnection connection : registry.connections()) {
                     connection.client().eventLoop().execute(() -> connection.close(CloseReason.SHUTDOWN));
                 }
@@ -529,6 +531,19 @@ public final class RelayServer implements AutoCloseable {
         shutdown(ioGroup, resolver);
         log.info("relay stopped");
         stopped.complete(null);
+    }
+
+    /**
+     * Cuts a stop's drain short: {@link #close()}, waiting for open connections to finish, closes them now instead,
+     * as a second stop signal asks (nginx's fast shutdown). Returns at once; a no-op unless the relay is stopping.
+     */
+    public void closeOpenConnectionsNow() {
+        if (!stopping || drainCutShort) {
+            return;
+        }
+        drainCutShort = true;
+        log.info("asked again to stop: closing the {} open connections now", registry.size());
+        registry.wakeWaiters();
     }
 
     private static void shutdown(EventLoopGroup ioGroup,

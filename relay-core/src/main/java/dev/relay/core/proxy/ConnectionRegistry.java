@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /** The connections open right now, so a stop can wait for them to drain and then end the rest. */
 public final class ConnectionRegistry {
@@ -37,9 +38,17 @@ public final class ConnectionRegistry {
 
     /** Waits, off any event loop, until no connection is open or {@code max} has passed; true if none is open. */
     public boolean awaitEmpty(Duration max) throws InterruptedException {
+        return awaitEmpty(max, () -> false);
+    }
+
+    /**
+     * The same, also ending as soon as {@code giveUp} says so; whoever makes it say so calls {@link #wakeWaiters()}
+     * then.
+     */
+    public boolean awaitEmpty(Duration max, BooleanSupplier giveUp) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (emptied) {
-            while (!open.isEmpty()) {
+            while (!open.isEmpty() && !giveUp.getAsBoolean()) {
                 long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
                 if (leftMillis <= 0) {
                     return false;
@@ -47,6 +56,13 @@ public final class ConnectionRegistry {
                 emptied.wait(leftMillis);
             }
         }
-        return true;
+        return open.isEmpty();
+    }
+
+    /** Lets every {@link #awaitEmpty} look at its condition again. */
+    public void wakeWaiters() {
+        synchronized (emptied) {
+            emptied.notifyAll();
+        }
     }
 }

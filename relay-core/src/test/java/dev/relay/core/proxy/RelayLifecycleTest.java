@@ -84,4 +84,28 @@ class RelayLifecycleTest {
             client.close();
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void aStopAskedAgainClosesOpenConnectionsWithoutWaitingForTheDrain(TransportKind transport) throws Exception {
+        try (PlainServer upstream = PlainServer.start(Family.IPV4.bindAddress(dir), channel -> Loopback.readToEnd(channel, 1024))) {
+            TestRelay relay = TestRelay.start(transport, Family.IPV4.relayListen(dir),
+                    Loopback.endpoint(upstream.address()), b -> b.drainTimeout(Duration.ofMinutes(10)));
+            SocketChannel client = Loopback.connect(relay.address());
+            Loopback.writeFully(client, HELLO);
+            await().atMost(Duration.ofSeconds(5)).until(() -> upstream.acceptedCount() == 1);
+            relay.server().closeOpenConnectionsNow();
+            assertEquals(1, relay.server().connections().size(), "before a stop it changes nothing");
+
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(relay::close);
+            await().atMost(Duration.ofSeconds(5)).until(relay.server()::isStopping);
+            relay.server().closeOpenConnectionsNow();
+            stopping.get(20, TimeUnit.SECONDS);
+
+            assertEquals(CloseReason.SHUTDOWN, relay.closed().get(0).reason());
+            assertEquals(-1, client.read(java.nio.ByteBuffer.allocate(16)), "the client was closed");
+            assertTrue(relay.server().stopped().isDone());
+            client.close();
+        }
+    }
 }
