@@ -36,7 +36,8 @@ final class ValidateCommand {
         for (String file : files) {
             try {
                 ServerConfig config = ConfigFile.load(Path.of(file));
-                stdout.println(file + ": ok (" + config.routes().size() + " routes)");
+                int routes = config.routes().size();
+                stdout.println(file + ": ok (" + routes + (routes == 1 ? " route)" : " routes)"));
             } catch (ConfigFileException e) {
                 e.problems().stream().map(ConfigProblem::toString).forEach(stderr::println);
                 exit = ExitCodes.FAILURE;

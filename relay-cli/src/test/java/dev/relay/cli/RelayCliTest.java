@@ -69,7 +69,7 @@ class RelayCliTest {
         Files.writeString(bad, "routes:\n  - name: a\n    listen: 8080\n    upstreams: [127.0.0.1:9000]\n    colour: red\n"
                 + "  - name: a\n    listen: 8081\n    upstreams: []\n");
         assertEquals(ExitCodes.OK, run("validate", good.toString()), stderr());
-        assertEquals(good + ": ok (1 routes)", out.toString(StandardCharsets.UTF_8).strip());
+        assertEquals(good + ": ok (1 route)", out.toString(StandardCharsets.UTF_8).strip());
 
         assertEquals(ExitCodes.FAILURE, run("validate", bad.toString()));
         List<String> lines = stderr().lines().toList();
