@@ -5,6 +5,7 @@ import com.beust.jcommander.Parameters;
 import dev.relay.core.RelayServer;
 import dev.relay.core.config.AdminConfig;
 import dev.relay.core.config.ConfigException;
+import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RelayConfig;
 import dev.relay.core.config.ServerConfig;
 import org.slf4j.Logger;
@@ -93,6 +94,9 @@ final class ForwardCommand {
             server = server.withAdmin(adminConfig());
         }
         if (unixSocketMode != null) {
+            if (!(config.listen() instanceof Endpoint.Unix)) {
+                throw new UsageException("--unix-socket-mode: --listen " + config.listen() + " is not a Unix socket");
+            }
             server = server.withUnixSocketMode(Flags.unixSocketMode(unixSocketMode));
         }
         try (RelayServer relay = RelayServer.start(server)) {

@@ -46,6 +46,7 @@ class RelayCliTest {
             "forward --listen 8928 --target 127.0.0.1:80 --transport epol | --transport: \"epol\" is not a transport",
             "forward --listen 8928 --target 127.0.0.1:80 --backlog abc | --backlog",
             "forward --listen unix:/run/r.sock --target 127.0.0.1:80 --unix-socket-mode 999 | --unix-socket-mode: \"999\" is not a mode",
+            "forward --listen 8928 --target 127.0.0.1:80 --unix-socket-mode 0660 | --unix-socket-mode: --listen *:8928 is not a Unix socket",
             "forward --listen 8928 --target 127.0.0.1:80 --bogus       | unknown flag --bogus",
             "forward --listen 8928 --target 127.0.0.1:80 --admin :9901 | --admin: admin.listen: *:9901 is not a loopback address",
             "fly                                                       | fly",
