@@ -44,7 +44,7 @@ final class ForwardCommand {
     @Parameter(names = "--idle-timeout", description = "Close a connection after this long with no byte either way; 0 disables.")
     String idleTimeout = "1h";
 
-    @Parameter(names = "--drain-timeout", description = "On stop, how long open connections may finish.")
+    @Parameter(names = "--drain-timeout", description = "On stop, how long open connections may finish; a second stop signal closes them at once.")
     String drainTimeout = "30s";
 
     @Parameter(names = "--backlog", description = "The listener's accept queue length.")
