@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -86,6 +87,13 @@ class RelayJarIT {
             assertTrue(relay.waitFor(20, TimeUnit.SECONDS), "stopped without waiting the 10 minutes");
             assertEquals(0, relay.exitValue(), Files.readString(relayLog));
             assertTrue(Files.readString(relayLog).contains("conn=1 closed reason=shutdown"), Files.readString(relayLog));
+        }
+    }
+
+    @Test
+    void theJarDeclaresItsNativeAccessSoNewerJavasDoNotWarnAtEveryStart() throws Exception {
+        try (JarFile jar = new JarFile(System.getProperty("relay.jar", "target/relay.jar"))) {
+            assertEquals("ALL-UNNAMED", jar.getManifest().getMainAttributes().getValue("Enable-Native-Access"));
         }
     }
 
