@@ -6,11 +6,10 @@ import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 
@@ -43,12 +42,12 @@ final class Channels {
      * Whether {@code channel}'s end of stream only shuts its input ({@code true}: half-close, the route's setting for
      * TCP) or closes it ({@code false}). Relay turns half-close off once it has shut the channel's output: its FIN is
      * then the end of it, and Netty closes it there instead of shutting an input whose socket both FINs have passed
-     * (a system call that fails, with an exception built for it). Only TCP channels and epoll's Unix ones ever had
-     * it on ({@link dev.relay.core.transport.Transport#halfClosesUnixSockets}).
+     * (a system call that fails, with an exception built for it). Every duplex channel's config has the setting;
+     * only the transports that honour it act on it ({@link dev.relay.core.transport.Transport#halfClosesUnixSockets}).
      */
     static void halfCloseOnFin(Channel channel, boolean on) {
-        if (channel instanceof SocketChannel || channel instanceof EpollDomainSocketChannel) {
-            channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, on);
+        if (channel.config() instanceof DuplexChannelConfig duplex) {
+            duplex.setAllowHalfClosure(on);
         }
     }
 

@@ -84,8 +84,8 @@ public final class RouteContext {
         // SO_KEEPALIVE is set per connect, where the route's idle timeout leaves it something to do.
         this.tcpTemplate = template(transport.socketChannel())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        // Unix sockets half-close only where the transport's domain channels can (Transport.halfClosesOn); elsewhere
-        // a FIN on a Unix socket ends that side.
+        // Unix sockets half-close only where the transport's domain channels can (Transport.halfClosesUnixSockets);
+        // elsewhere a FIN on a Unix socket ends that side.
         this.unixTemplate = transport.supportsUnixSockets() ? template(transport.domainSocketChannel()) : null;
         if (unixTemplate != null && transport.halfClosesUnixSockets()) {
             unixTemplate.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
