@@ -1,10 +1,9 @@
 package dev.relay.core.admin;
 
 import dev.relay.core.config.ConfigException;
+import dev.relay.core.config.file.SmallFile;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +15,8 @@ import java.security.NoSuchAlgorithmException;
 final class BearerToken {
 
     private static final String PREFIX = "Bearer ";
+    /** A token is one line; a longer file is a mistake. */
+    private static final int MAX_FILE_BYTES = 4096;
 
     private final byte[] expectedDigest;
 
@@ -27,9 +28,9 @@ final class BearerToken {
     static BearerToken fromFile(Path file) {
         String token;
         try {
-            token = Files.readString(file, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new ConfigException("admin.token_file: cannot read " + file + ": " + e.getMessage());
+            token = new String(SmallFile.read(file, MAX_FILE_BYTES), StandardCharsets.UTF_8).strip();
+        } catch (SmallFile.NotReadable e) {
+            throw new ConfigException("admin.token_file: " + file + ": " + e.getMessage());
         }
         if (token.isEmpty() || token.contains("\n")) {
             throw new ConfigException("admin.token_file: " + file + " must hold one non-empty line");

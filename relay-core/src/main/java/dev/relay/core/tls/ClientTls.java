@@ -41,10 +41,11 @@ public final class ClientTls {
                 log.warn("route {}: upstream_tls.insecure_skip_verify is on: any upstream certificate is accepted", route);
                 builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
             } else if (config.caFile() != null) {
-                builder.trustManager(config.caFile().toFile());
+                builder.trustManager(PemFiles.open("route " + route + ": upstream_tls.ca_file", config.caFile()));
             }
             if (config.clientCert() != null) {
-                builder.keyManager(config.clientCert().toFile(), config.clientKey().toFile());
+                builder.keyManager(PemFiles.open("route " + route + ": upstream_tls.client_cert", config.clientCert()),
+                        PemFiles.open("route " + route + ": upstream_tls.client_key", config.clientKey()));
             }
             return new ClientTls(builder.build(), config);
         } catch (SSLException | IllegalArgumentException e) {

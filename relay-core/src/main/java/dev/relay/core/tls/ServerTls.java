@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -63,11 +62,13 @@ public final class ServerTls {
             SslContext context;
             List<String> names;
             try {
-                context = SslContextBuilder.forServer(certificate.cert().toFile(), certificate.key().toFile())
+                String what = "route " + route + ": tls";
+                context = SslContextBuilder.forServer(PemFiles.open(what, certificate.cert()),
+                                PemFiles.open(what, certificate.key()))
                         .sslProvider(provider)
                         .protocols(PROTOCOLS)
                         .build();
-                names = dnsNames(certificate);
+                names = dnsNames(what, certificate);
             } catch (IOException | CertificateException | IllegalArgumentException e) {
                 throw new ConfigException("route " + route + ": tls: cannot use " + certificate.cert() + " with "
                         + certificate.key() + ": " + e.getMessage());
@@ -86,8 +87,8 @@ public final class ServerTls {
     }
 
     /** The certificate's DNS subject alternative names, or its common name when it has none. */
-    private static List<String> dnsNames(TlsConfig.Certificate certificate) throws IOException, CertificateException {
-        try (InputStream in = Files.newInputStream(certificate.cert())) {
+    private static List<String> dnsNames(String what, TlsConfig.Certificate certificate) throws IOException, CertificateException {
+        try (InputStream in = PemFiles.open(what, certificate.cert())) {
             X509Certificate x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             List<String> names = new ArrayList<>();
             Collection<List<?>> alternatives = x509.getSubjectAlternativeNames();

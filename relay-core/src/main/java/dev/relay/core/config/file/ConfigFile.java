@@ -26,16 +26,15 @@ import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.transport.TransportKind;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
-import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,33 +58,45 @@ public final class ConfigFile {
             "tls", "upstream_tls", "server_names"};
     private static final String[] DEFAULTS_KEYS = {"balance", "health_check", "connect_retries", "timeouts",
             "limits", "acl", "hexdump"};
-    /** Files larger than this are refused before parsing: a config is a few kilobytes. */
-    private static final long MAX_FILE_BYTES = 4L << 20;
+    /**
+     * Files larger than this are refused before parsing: a config is a few kilobytes, and one of a thousand routes
+     * about 200 KiB. The bound keeps the parser's memory and time small whatever the file holds.
+     */
+    static final int MAX_FILE_BYTES = 1 << 20;
 
     private ConfigFile() {
     }
 
+    /**
+     * Reads and checks the file. Whatever the path names (a directory, a FIFO, a device, a huge or deeply nested
+     * file), the answer is a config or a {@link ConfigFileException}, in bounded time and memory.
+     */
     public static ServerConfig load(Path path) {
         String label = path.toString();
+        String text;
         try {
-            if (Files.size(path) > MAX_FILE_BYTES) {
-                throw single(label, "the file is larger than " + (MAX_FILE_BYTES >> 20) + " MiB");
-            }
-            return parse(label, Files.readString(path, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            throw single(label, "no such file");
+            byte[] bytes = SmallFile.read(path, MAX_FILE_BYTES);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (SmallFile.NotReadable e) {
+            throw single(label, e.getMessage());
         } catch (CharacterCodingException e) {
             throw single(label, "not UTF-8 text");
-        } catch (IOException e) {
-            throw single(label, "cannot read: " + e.getMessage());
         }
+        return parse(label, text);
     }
 
     public static ServerConfig parse(String label, String text) {
         Problems problems = new Problems(label);
         Node root;
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(false).build();
+            LoadSettings settings = LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(false)
+                    .setCodePointLimit(MAX_FILE_BYTES).build();
+            Optional<Mark> tooDeep = NestingDepth.firstBeyond(settings, text, NestingDepth.MAX);
+            if (tooDeep.isPresent()) {
+                problems.at(tooDeep, "nested more than " + NestingDepth.MAX
+                        + " levels deep (a relay config needs fewer than ten)");
+                throw new ConfigFileException(problems.list());
+            }
             root = new Compose(settings).composeString(text).orElse(null);
         } catch (MarkedYamlEngineException e) {
             problems.at(e.getProblemMark(), "not valid YAML: " + e.getProblem());
@@ -104,7 +115,7 @@ public final class ConfigFile {
     }
 
     private static ConfigFileException single(String label, String message) {
-        return new ConfigFileException(List.of(new ConfigProblem(label, 1, 1, message)));
+        return new ConfigFileException(List.of(ConfigProblem.ofFile(label, message)));
     }
 
     /** One pass over the tree; records are built where they can be, problems noted where they cannot. */

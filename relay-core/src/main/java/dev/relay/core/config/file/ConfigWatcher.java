@@ -26,11 +26,12 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Runnable onChange;
     private final ScheduledExecutorService timer;
     private byte[] lastDigest;
+    private String unreadable; // why the file could not be read at the last poll; null while it could
 
     private ConfigWatcher(Path path, Runnable onChange) {
         this.path = path;
         this.onChange = onChange;
-        this.lastDigest = digest();
+        this.lastDigest = FileDigest.of(List.of(path));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "relay-config-watch");
             t.setDaemon(true);
@@ -47,15 +48,25 @@ public final class ConfigWatcher implements AutoCloseable {
     }
 
     private void poll() {
-        byte[] now = digest();
-        if (now != null && !Arrays.equals(now, lastDigest)) {
+        byte[] now;
+        try {
+            now = FileDigest.ofReadable(List.of(path));
+        } catch (SmallFile.NotReadable e) {
+            // Said once for each reason, not at every poll.
+            if (!e.getMessage().equals(unreadable)) {
+                log.warn("watched config {}: {}; still running the previous config", path, e.getMessage());
+            }
+            unreadable = e.getMessage();
+            return;
+        }
+        if (unreadable != null) {
+            log.info("watched config {} can be read again", path);
+            unreadable = null;
+        }
+        if (!Arrays.equals(now, lastDigest)) {
             lastDigest = now;
             onChange.run();
         }
-    }
-
-    private byte[] digest() {
-        return FileDigest.of(List.of(path));
     }
 
     @Override

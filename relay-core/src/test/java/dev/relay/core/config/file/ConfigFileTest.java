@@ -23,6 +23,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigFileTest {
@@ -195,13 +196,74 @@ class ConfigFileTest {
     void aMissingFileIsOneProblem() {
         ConfigFileException e = assertThrows(ConfigFileException.class,
                 () -> ConfigFile.load(Path.of("target/no-such-relay.yaml")));
-        assertEquals("target/no-such-relay.yaml:1:1: no such file", e.getMessage());
+        assertEquals("target/no-such-relay.yaml: no such file", e.getMessage());
     }
 
     @Test
     void aBinaryFileIsOneProblem(@TempDir Path dir) throws Exception {
         Path binary = Files.write(dir.resolve("relay.yaml"), new byte[] {'a', ':', ' ', (byte) 0xC3, (byte) 0x28});
         ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigFile.load(binary));
-        assertEquals(binary + ":1:1: not UTF-8 text", e.getMessage());
+        assertEquals(binary + ": not UTF-8 text", e.getMessage());
+    }
+
+    // Hostile files: each is one line, in bounded time and memory, and never an Error on the reading thread.
+
+    @Test
+    void aFileNestedThousandsOfLevelsDeepIsOneProblem() {
+        for (String deep : new String[] {"[".repeat(5000), "{a: ".repeat(5000), deepBlockMapping(3000)}) {
+            ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigFile.parse("t.yaml", deep));
+            assertTrue(e.getMessage().contains("nested more than 32 levels deep"), e.getMessage());
+            assertEquals(1, e.problems().size());
+        }
+    }
+
+    private static String deepBlockMapping(int levels) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < levels; i++) {
+            text.append(" ".repeat(i)).append("k:\n");
+        }
+        return text.toString();
+    }
+
+    @Test
+    void aDirectoryIsOneProblem(@TempDir Path dir) {
+        ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigFile.load(dir));
+        assertEquals(dir + ": is a directory, not a file", e.getMessage());
+    }
+
+    @Test
+    void aDeviceThatNeverEndsIsOneProblem() {
+        ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigFile.load(Path.of("/dev/zero")));
+        assertEquals("/dev/zero: is not a regular file (a device, FIFO or socket)", e.getMessage());
+    }
+
+    @Test
+    void aFifoIsRefusedWithoutWaitingForAWriter(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("relay.yaml");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        ConfigFileException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> assertThrows(ConfigFileException.class, () -> ConfigFile.load(fifo)));
+        assertEquals(fifo + ": is not a regular file (a device, FIFO or socket)", e.getMessage());
+    }
+
+    @Test
+    void aFileOverTheBoundIsNotRead(@TempDir Path dir) throws Exception {
+        Path huge = Files.writeString(dir.resolve("relay.yaml"), "a: " + "x".repeat(ConfigFile.MAX_FILE_BYTES));
+        ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigFile.load(huge));
+        assertEquals(huge + ": is larger than 1 MiB", e.getMessage());
+    }
+
+    @Test
+    void aHugeScalarOrKeyJustUnderTheBoundIsOneProblem(@TempDir Path dir) throws Exception {
+        int size = ConfigFile.MAX_FILE_BYTES - 100;
+        for (String text : new String[] {"routes: " + "x".repeat(size), "x".repeat(size) + ": 1"}) {
+            Path file = Files.writeString(dir.resolve("relay.yaml"), text);
+            ConfigFileException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                    () -> assertThrows(ConfigFileException.class, () -> ConfigFile.load(file)));
+            for (ConfigProblem problem : e.problems()) {
+                assertTrue(problem.toString().length() < 300, "a problem quotes a bounded part of the value");
+            }
+        }
     }
 }
