@@ -1,5 +1,7 @@
 package dev.relay.core.proxy;
 
+import io.netty.channel.socket.ChannelOutputShutdownException;
+
 import java.util.regex.Pattern;
 
 /** Turns exceptions into the short causes that log lines and error messages carry. */
@@ -21,7 +23,9 @@ public final class Failures {
             return "unknown cause";
         }
         Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
+        while (root.getCause() != null && root.getCause() != root
+                && (root.getMessage() == null || root instanceof ChannelOutputShutdownException)) {
+            // A failed write shuts the output with the write's own error inside: that error is the cause to tell.
             root = root.getCause();
         }
         String message = root.getMessage();

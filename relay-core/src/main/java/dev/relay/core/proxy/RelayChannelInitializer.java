@@ -25,14 +25,20 @@ public final class RelayChannelInitializer extends ChannelInitializer<Channel> {
         this.routes = routes;
     }
 
-    /** The client side's flow-control options, the same as the upstream side's. */
+    /**
+     * The client side's flow-control options, the same as the upstream side's. AUTO_CLOSE off: a write that fails
+     * (the peer reset) must reach {@link RelayHandler#exceptionCaught} as the failure it is, so the other side is
+     * reset too; with it on, Netty closes the socket first and the pair would end as if the peer had closed.
+     */
     public static void applyFlowControl(ServerBootstrap bootstrap) {
         bootstrap.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, FlowControl.waterMark())
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, FlowControl.readAllocator());
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, FlowControl.readAllocator())
+                .childOption(ChannelOption.AUTO_CLOSE, false);
     }
 
     @Override
     protected void initChannel(Channel client) {
+        ReadBufferGuard.install(client);
         ListenerRoutes current = routes.get();
         RouteContext first = current.first();
         ProxyProtocolConfig proxyProtocol = first.state().config().proxyProtocol();

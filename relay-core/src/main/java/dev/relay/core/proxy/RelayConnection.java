@@ -358,24 +358,31 @@ public final class RelayConnection implements ChannelFutureListener {
         return upstream;
     }
 
-    /** {@code direction}'s source failed: an I/O error is relayed as a reset, anything else closes with ERROR. */
+    /**
+     * {@code direction}'s source failed. An I/O error (the peer reset, a write failed) is relayed as a reset and
+     * logged as {@code reset}; anything else (no memory for a buffer, a bug) resets both sides and is logged as
+     * {@code error}. Either way the stream was cut short, so neither peer may see it end with a clean FIN.
+     */
     void failed(Direction direction, Throwable cause) {
         if (isClosing()) {
             log.debug("conn={} {} error after close: {}", id, direction.sourceSide(), Failures.describe(cause));
             return;
         }
-        if (!(cause instanceof IOException)) {
+        boolean peerFailed = cause instanceof IOException;
+        if (!peerFailed) {
             log.debug("conn={} unexpected error on the {} side", id, direction.sourceSide(), cause);
-            close(CloseReason.ERROR, direction.sourceSide() + ": " + Failures.describe(cause));
-            return;
         }
-        reason = CloseReason.RESET;
+        reason = peerFailed ? CloseReason.RESET : CloseReason.ERROR;
         detail = direction.sourceSide() + ": " + Failures.describe(cause);
         stopSplicing();
         Channel failedSide = direction == Direction.UPSTREAM ? client : upstream;
         Channel otherSide = direction == Direction.UPSTREAM ? upstream : client;
         if (failedSide != null) {
-            failedSide.close();
+            if (peerFailed) {
+                failedSide.close(); // its peer has reset it already
+            } else {
+                Channels.reset(failedSide);
+            }
         }
         if (otherSide != null) {
             Channels.reset(otherSide);

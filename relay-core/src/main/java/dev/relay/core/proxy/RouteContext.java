@@ -96,7 +96,8 @@ public final class RouteContext {
         return new Bootstrap()
                 .channel(channel)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, FlowControl.waterMark())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, FlowControl.readAllocator());
+                .option(ChannelOption.RCVBUF_ALLOCATOR, FlowControl.readAllocator())
+                .option(ChannelOption.AUTO_CLOSE, false);
     }
 
     public String name() {

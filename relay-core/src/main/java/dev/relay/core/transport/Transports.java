@@ -32,6 +32,10 @@ import java.util.List;
  */
 public final class Transports {
 
+    static {
+        IoUringSettings.apply(); // before anything here loads Netty's IoUring class
+    }
+
     private Transports() {
     }
 
