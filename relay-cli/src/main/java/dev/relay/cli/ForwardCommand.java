@@ -2,6 +2,7 @@ package dev.relay.cli;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
+import dev.relay.core.RelayHooks;
 import dev.relay.core.RelayServer;
 import dev.relay.core.config.AdminConfig;
 import dev.relay.core.config.ConfigException;
@@ -99,7 +100,7 @@ final class ForwardCommand {
             }
             server = server.withUnixSocketMode(Flags.unixSocketMode(unixSocketMode));
         }
-        try (RelayServer relay = RelayServer.start(server)) {
+        try (RelayServer relay = RelayServer.start(server, RelayHooks.DEFAULT.withOnFatal(FatalErrors::halt))) {
             signals.onStopAgain(relay::closeOpenConnectionsNow);
             systemd.ready();
             signals.awaitStop(() -> log.info("reload asked for, but forward has no file to read: "

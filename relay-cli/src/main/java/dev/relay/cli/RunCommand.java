@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 
 /** {@code relay run}: every route of a config file, reloaded on SIGHUP (and on change with --watch). */
 @Parameters(commandNames = "run", commandDescription = "Run the routes of a config file; SIGHUP (or --watch) reloads it.")
@@ -49,7 +50,8 @@ final class RunCommand {
         AccessLogSetup.apply(initial.accessLog());
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         Signals signals = new Signals();
-        RelayHooks hooks = RelayHooks.DEFAULT.withConfigSource(() -> withAdminFlag(ConfigFile.load(path)));
+        RelayHooks hooks = RelayHooks.DEFAULT.withConfigSource(() -> withAdminFlag(ConfigFile.load(path)))
+                .withOnFatal(FatalErrors::halt);
         try (RelayServer relay = RelayServer.start(initial, hooks);
              ConfigWatcher watcher = watch ? ConfigWatcher.start(path, ConfigWatcher.DEFAULT_INTERVAL, signals::reload)
                      : null) {
@@ -69,22 +71,26 @@ final class RunCommand {
         return config.withAdmin(new AdminConfig(Flags.endpoint("--admin", admin), config.admin().tokenFile()));
     }
 
-    /** Reads the file again and applies it; when it cannot be applied, every route keeps serving as it was. */
+    /**
+     * Reads the file again and applies it; when it cannot be applied, every route keeps serving as it was. One log
+     * line per failed reload, whatever failed: nothing a file holds stops the relay.
+     */
     private static void reload(RelayServer relay, Path path, SystemdNotifier systemd) {
         systemd.reloading();
         try {
             ReloadResult result = relay.reloadFromSource();
             systemd.status("relaying; last reload: " + result);
         } catch (ConfigFileException e) {
-            log.error("reload failed: {} has {} problems; still running the previous config", path,
-                    e.problems().size());
-            for (ConfigProblem problem : e.problems()) {
-                log.error("reload failed: {}", problem);
-            }
+            String problems = e.problems().stream().map(ConfigProblem::toString).collect(Collectors.joining("; "));
+            log.error("reload failed, still running the previous config: {}", problems);
             systemd.status("relaying; last reload failed: " + e.getMessage());
         } catch (RelayStartException | ConfigException e) {
-            log.error("reload failed: {}; still running the previous config", e.getMessage());
+            log.error("reload failed, still running the previous config: {}", e.getMessage());
             systemd.status("relaying; last reload failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("reload failed, still running the previous config: unexpected error: {}", e.toString());
+            log.debug("reload failed", e);
+            systemd.status("relaying; last reload failed: " + e);
         }
         systemd.ready();
     }

@@ -16,6 +16,9 @@ final class Signals {
 
     enum Event { STOP, RELOAD }
 
+    /** SIGHUPs that arrived before a command made its Signals: handed to the first one made. */
+    private static final AtomicInteger EARLY_RELOADS = new AtomicInteger();
+
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final AtomicInteger stops = new AtomicInteger();
     private volatile Runnable onStopAgain = () -> { };
@@ -25,6 +28,17 @@ final class Signals {
             Signal.handle(new Signal(name), signal -> stopAsked());
         }
         Signal.handle(new Signal("HUP"), signal -> events.add(Event.RELOAD));
+        if (EARLY_RELOADS.getAndSet(0) > 0) {
+            events.add(Event.RELOAD); // the file may have changed after it was read: read it once more
+        }
+    }
+
+    /**
+     * Called first thing in {@code main}: from then on a SIGHUP is a reload to come, never the JVM's default (run
+     * the shutdown hooks, exit 129). The JVM's own start, before {@code main}, is the one window left.
+     */
+    static void catchReloadsEarly() {
+        Signal.handle(new Signal("HUP"), signal -> EARLY_RELOADS.incrementAndGet());
     }
 
     private void stopAsked() {

@@ -2,6 +2,7 @@ package dev.relay.cli;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
+import dev.relay.core.Counted;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.file.ConfigFile;
 import dev.relay.core.config.file.ConfigFileException;
@@ -36,8 +37,7 @@ final class ValidateCommand {
         for (String file : files) {
             try {
                 ServerConfig config = ConfigFile.load(Path.of(file));
-                int routes = config.routes().size();
-                stdout.println(file + ": ok (" + routes + (routes == 1 ? " route)" : " routes)"));
+                stdout.println(file + ": ok (" + Counted.of(config.routes().size(), "route") + ")");
             } catch (ConfigFileException e) {
                 e.problems().stream().map(ConfigProblem::toString).forEach(stderr::println);
                 exit = ExitCodes.FAILURE;

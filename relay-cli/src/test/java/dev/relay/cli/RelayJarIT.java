@@ -158,7 +158,7 @@ class RelayJarIT {
             assertTrue(systemd.next(Duration.ofSeconds(10)).startsWith("RELOADING=1"));
             assertTrue(nextState(systemd).startsWith("READY=1"));
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(relayLog)
-                    .contains("reload failed: " + config + ":1:"));
+                    .contains("reload failed, still running the previous config: " + config + ":1:"));
             assertEquals("Still?", sendText("127.0.0.1:" + first, "Still?"), "the old config serves");
             assertEquals("Yes.", sendText("127.0.0.1:" + second, "Yes."));
 

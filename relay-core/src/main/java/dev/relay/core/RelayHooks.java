@@ -18,13 +18,19 @@ import java.util.function.Supplier;
  * @param onClosed     told of every finished connection, on that connection's event loop: it must not block
  * @param configSource reads the config again for {@link RelayServer#reloadFromSource()} (SIGHUP, the admin API's
  *                     reload); it throws when the config is invalid. Null when the relay has no source to reload
+ * @param onFatal      told, once and with one line of why, when the relay can no longer serve as configured: an
+ *                     event loop stopped while it was running (an {@link Error} on that loop). The connections on
+ *                     that loop hang and new ones given to it are never served, so a program should end the
+ *                     process (the CLI halts with exit code 70, for its service manager to restart it);
+ *                     {@link #DEFAULT} logs the line at ERROR and closes the relay
  */
 public record RelayHooks(
         Supplier<AddressResolverGroup<? extends SocketAddress>> resolver,
         Consumer<ConnectionSummary> onClosed,
-        Supplier<ServerConfig> configSource) {
+        Supplier<ServerConfig> configSource,
+        Consumer<String> onFatal) {
 
-    public static final RelayHooks DEFAULT = new RelayHooks(() -> null, summary -> { }, null);
+    public static final RelayHooks DEFAULT = new RelayHooks(() -> null, summary -> { }, null, null);
 
     public RelayHooks {
         if (resolver == null || onClosed == null) {
@@ -33,14 +39,18 @@ public record RelayHooks(
     }
 
     public RelayHooks withResolver(Supplier<AddressResolverGroup<? extends SocketAddress>> value) {
-        return new RelayHooks(value, onClosed, configSource);
+        return new RelayHooks(value, onClosed, configSource, onFatal);
     }
 
     public RelayHooks withOnClosed(Consumer<ConnectionSummary> value) {
-        return new RelayHooks(resolver, value, configSource);
+        return new RelayHooks(resolver, value, configSource, onFatal);
     }
 
     public RelayHooks withConfigSource(Supplier<ServerConfig> value) {
-        return new RelayHooks(resolver, onClosed, value);
+        return new RelayHooks(resolver, onClosed, value, onFatal);
+    }
+
+    public RelayHooks withOnFatal(Consumer<String> value) {
+        return new RelayHooks(resolver, onClosed, configSource, value);
     }
 }

@@ -44,6 +44,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -140,6 +141,7 @@ public final class RelayServer implements AutoCloseable {
         }
         RelayServer server = new RelayServer(config, transport, ioGroup, resolver,
                 new RelayMetrics(RelayVersion.current()), hooks);
+        LoopWatch.watch(ioGroup, server::isStopping, hooks.onFatal());
         try {
             synchronized (server) {
                 server.apply(config);
@@ -153,8 +155,8 @@ public final class RelayServer implements AutoCloseable {
             shutdown(ioGroup, resolver);
             throw e;
         }
-        log.info("relay started: {} routes, transport {}, {} io threads{}", config.routes().size(), transport.kind(),
-                ioThreads, config.reusePort() ? ", SO_REUSEPORT listeners on every thread" : "");
+        log.info("relay started: {}, transport {}, {}{}", Counted.of(config.routes().size(), "route"),
+                transport.kind(), Counted.of(ioThreads, "io thread"), config.reusePort() ? ", SO_REUSEPORT listeners on every thread" : "");
         return server;
     }
 
@@ -515,7 +517,11 @@ public final class RelayServer implements AutoCloseable {
         try {
             if (!registry.awaitEmpty(drain, () -> drainCutShort)) {
                 for (RelayConnection connection : registry.connections()) {
-                    connection.client().eventLoop().execute(() -> connection.close(CloseReason.SHUTDOWN));
+                    try {
+                        connection.client().eventLoop().execute(() -> connection.close(CloseReason.SHUTDOWN));
+                    } catch (RejectedExecutionException e) {
+                        // its loop is gone (LoopWatch told of it): nothing left to close it on
+                    }
                 }
                 registry.awaitEmpty(FORCED_CLOSE_GRACE);
             }

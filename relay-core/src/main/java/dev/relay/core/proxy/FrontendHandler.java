@@ -108,6 +108,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        ReadBufferGuard.install(channel);
                         // Wire order: the PROXY header first, then TLS, then the relayed bytes.
                         SendProxy sendProxy = state.config().sendProxy();
                         if (sendProxy != SendProxy.NONE) {
