@@ -146,7 +146,7 @@ public final class RelayServer implements AutoCloseable {
             synchronized (server) {
                 server.apply(config);
                 if (config.admin().enabled()) {
-                    server.admin = AdminServer.start(server, config.admin(), transport, ioGroup);
+                    server.admin = AdminServer.start(server, config.admin(), transport);
                 }
                 server.startCertificateChecks(config.certificateCheckInterval());
             }

@@ -9,6 +9,8 @@ import dev.relay.core.capture.PcapCapture;
 import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.file.ConfigFileException;
 import dev.relay.core.config.file.ConfigProblem;
+import dev.relay.core.http.RequestTarget;
+import dev.relay.core.proxy.RateLimitedLog;
 import dev.relay.core.proxy.CloseReason;
 import dev.relay.core.proxy.ConnectionSummary;
 import dev.relay.core.proxy.RelayConnection;
@@ -28,14 +30,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -49,46 +49,60 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     private static final int DEFAULT_CONNECTION_LIMIT = 1_000;
     private static final int MAX_CONNECTION_LIMIT = 100_000;
+    /** Failed requests are logged in one line each, a few a minute at most: a client cannot flood the log. */
+    private static final RateLimitedLog failures = new RateLimitedLog(log, 10_000);
 
     private final RelayServer relay;
     private final BearerToken token;
     private final Executor worker;
     private final byte[] statusPage;
+    private final ConnectionSnapshots snapshots;
 
-    AdminHandler(RelayServer relay, BearerToken token, Executor worker, byte[] statusPage) {
+    AdminHandler(RelayServer relay, BearerToken token, Executor worker, byte[] statusPage,
+                 ConnectionSnapshots snapshots) {
         this.relay = relay;
         this.token = token;
         this.worker = worker;
         this.statusPage = statusPage;
+        this.snapshots = snapshots;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (!request.decoderResult().isSuccess()) {
-            sendError(ctx, keepAlive, new ApiException(HttpResponseStatus.BAD_REQUEST, "malformed request"));
+            sendError(ctx, false, new ApiException(HttpResponseStatus.BAD_REQUEST, "malformed request"));
             return;
         }
-        if (token != null && !token.admits(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        RequestTarget target;
+        try {
+            target = RequestTarget.of(request.uri());
+        } catch (RequestTarget.Malformed e) {
+            sendError(ctx, keepAlive, new ApiException(HttpResponseStatus.BAD_REQUEST, e.getMessage()));
+            return;
+        }
+        // The status page itself holds no data: a browser, which sends no Authorization header, may load it, and
+        // its script sends the token from the address's #token=... with every API call.
+        boolean statusPage = target.path().equals("/") && request.method().equals(HttpMethod.GET);
+        if (token != null && !statusPage && !token.admits(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             FullHttpResponse denied = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED);
             denied.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             send(ctx, keepAlive, denied);
             return;
         }
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         try {
-            dispatch(ctx, keepAlive, request.method(), uri);
+            dispatch(ctx, keepAlive, request.method(), target);
         } catch (ApiException e) {
             sendError(ctx, keepAlive, e);
         } catch (RuntimeException e) {
-            log.warn("admin: {} {} failed", request.method(), uri.path(), e);
+            failures.warn("admin: {} {} failed: {}", request.method(), target.path(), e.toString());
             sendError(ctx, keepAlive, new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
         }
     }
 
-    private void dispatch(ChannelHandlerContext ctx, boolean keepAlive, HttpMethod method, QueryStringDecoder uri) {
-        String[] parts = uri.path().replaceAll("/+$", "").split("/");
-        String path = uri.path().length() > 1 ? uri.path().replaceAll("/+$", "") : uri.path();
+    private void dispatch(ChannelHandlerContext ctx, boolean keepAlive, HttpMethod method, RequestTarget target) {
+        List<String> parts = target.segments();
+        String path = target.path();
         switch (path) {
             case "/" -> {
                 allow(method, HttpMethod.GET);
@@ -110,21 +124,21 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case "/api/connections" -> {
                 allow(method, HttpMethod.GET);
-                listConnections(ctx, keepAlive, uri);
+                listConnections(ctx, keepAlive, target);
             }
             case "/api/reload" -> {
                 allow(method, HttpMethod.POST);
                 reload(ctx, keepAlive);
             }
             default -> {
-                if (parts.length == 4 && path.startsWith("/api/connections/")) {
+                if (parts.size() == 3 && path.startsWith("/api/connections/")) {
                     allow(method, HttpMethod.DELETE);
-                    closeConnection(ctx, keepAlive, parts[3]);
-                } else if (parts.length == 5 && path.startsWith("/api/routes/")) {
+                    closeConnection(ctx, keepAlive, parts.get(2));
+                } else if (parts.size() == 4 && path.startsWith("/api/routes/")) {
                     allow(method, HttpMethod.POST);
-                    routeAction(ctx, keepAlive, route(parts[3]), parts[4], uri);
+                    routeAction(ctx, keepAlive, route(parts.get(2)), parts.get(3), target);
                 } else {
-                    throw new ApiException(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + uri.path());
+                    throw new ApiException(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path);
                 }
             }
         }
@@ -166,40 +180,28 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         send(ctx, keepAlive, HttpResponseStatus.OK, relay.metrics().contentType(), body);
     }
 
-    /** Each connection's figures are taken on its own loop; the answer is written once all are in. */
-    private void listConnections(ChannelHandlerContext ctx, boolean keepAlive, QueryStringDecoder uri) {
+    /** Each connection's figures are taken on its own loop (ConnectionSnapshots); the answer, once all are in. */
+    private void listConnections(ChannelHandlerContext ctx, boolean keepAlive, RequestTarget uri) {
         String routeFilter = param(uri, "route");
         if (routeFilter != null) {
             route(routeFilter);
         }
         int limit = intParam(uri, "limit", DEFAULT_CONNECTION_LIMIT, 1, MAX_CONNECTION_LIMIT);
-        List<CompletableFuture<ConnectionSummary>> snapshots = new ArrayList<>();
+        List<RelayConnection> chosen = new ArrayList<>();
         boolean truncated = false;
         for (RelayConnection connection : relay.connections().connections()) {
             if (routeFilter != null && !connection.route().equals(routeFilter)) {
                 continue;
             }
-            if (snapshots.size() == limit) {
+            if (chosen.size() == limit) {
                 truncated = true;
                 break;
             }
-            CompletableFuture<ConnectionSummary> snapshot = new CompletableFuture<>();
-            io.netty.util.concurrent.Future<ConnectionSummary> taken = connection.snapshot();
-            taken.addListener(f -> {
-                if (f.isSuccess()) {
-                    snapshot.complete(taken.getNow());
-                } else {
-                    snapshot.complete(null); // its loop stopped: the connection is gone
-                }
-            });
-            snapshots.add(snapshot);
+            chosen.add(connection);
         }
         boolean cut = truncated;
-        CompletableFuture.allOf(snapshots.toArray(CompletableFuture[]::new)).thenRun(() -> ctx.executor().execute(() -> {
-            List<Views.Connection> list = snapshots.stream().map(CompletableFuture::join)
-                    .filter(s -> s != null).map(Views.Connection::of).toList();
-            sendJson(ctx, keepAlive, HttpResponseStatus.OK, new Views.Connections(list, cut));
-        }));
+        snapshots.take(chosen).thenAccept(summaries -> ctx.executor().execute(() -> sendJson(ctx, keepAlive,
+                HttpResponseStatus.OK, new Views.Connections(summaries.stream().map(Views.Connection::of).toList(), cut))));
     }
 
     private void closeConnection(ChannelHandlerContext ctx, boolean keepAlive, String idText) {
@@ -217,7 +219,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void routeAction(ChannelHandlerContext ctx, boolean keepAlive, RouteContext route, String action,
-                             QueryStringDecoder uri) {
+                             RequestTarget uri) {
         switch (action) {
             case "drain", "resume" -> {
                 route.draining(action.equals("drain"));
@@ -261,6 +263,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             } catch (RelayStartException | ConfigException | IllegalStateException e) {
                 status = HttpResponseStatus.UNPROCESSABLE_ENTITY;
                 answer = new Views.Error(e.getMessage() + "; still running the previous config", List.of());
+            } catch (RuntimeException e) {
+                failures.warn("admin: reload failed: {}", e.toString());
+                status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
+                answer = new Views.Error("reload failed: " + e + "; still running the previous config", List.of());
             }
             HttpResponseStatus finalStatus = status;
             Object finalAnswer = answer;
@@ -268,12 +274,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         });
     }
 
-    private static String param(QueryStringDecoder uri, String name) {
-        List<String> values = uri.parameters().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
+    private static String param(RequestTarget uri, String name) {
+        return uri.parameter(name);
     }
 
-    private static int intParam(QueryStringDecoder uri, String name, int otherwise, int min, int max) {
+    private static int intParam(RequestTarget uri, String name, int otherwise, int min, int max) {
         String text = param(uri, name);
         if (text == null) {
             return otherwise;

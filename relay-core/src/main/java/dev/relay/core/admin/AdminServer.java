@@ -4,6 +4,7 @@ import dev.relay.core.RelayServer;
 import dev.relay.core.RelayStartException;
 import dev.relay.core.UnixListenPath;
 import dev.relay.core.config.AdminConfig;
+import dev.relay.core.http.InOrderResponses;
 import dev.relay.core.proxy.AcceptFailureHandler;
 import dev.relay.core.proxy.Addresses;
 import dev.relay.core.transport.Transport;
@@ -13,6 +14,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -41,22 +43,30 @@ public final class AdminServer implements AutoCloseable {
     private static final int IDLE_SECONDS = 60;
 
     private final Channel listener;
+    private final EventLoopGroup loop;
     private final ExecutorService worker;
 
-    private AdminServer(Channel listener, ExecutorService worker) {
+    private AdminServer(Channel listener, EventLoopGroup loop, ExecutorService worker) {
         this.listener = listener;
+        this.loop = loop;
         this.worker = worker;
     }
 
-    public static AdminServer start(RelayServer relay, AdminConfig config, Transport transport,
-                                    EventLoopGroup ioGroup) {
+    /**
+     * Binds the admin listener on an event loop of its own: whatever a client sends it (a scrape storm, paths that
+     * cost work, pipelined requests) is done on that loop and the worker, never on the loops that relay bytes.
+     */
+    public static AdminServer start(RelayServer relay, AdminConfig config, Transport transport) {
         BearerToken token = config.tokenFile() == null ? null : BearerToken.fromFile(config.tokenFile());
         UnixListenPath.claim(config.listen());
         relay.metrics().exportJvm();
         byte[] statusPage = statusPage();
         ExecutorService worker = Executors.newSingleThreadExecutor(new DefaultThreadFactory("relay-admin-work", true));
+        ConnectionSnapshots snapshots = new ConnectionSnapshots();
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-admin", true),
+                transport.ioHandlerFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(ioGroup, ioGroup) // a few requests a second: no thread of its own
+                .group(loop)
                 .channel(transport.serverChannelFor(config.listen()))
                 .handler(new AcceptFailureHandler(config.listen()))
                 .childHandler(new ChannelInitializer<>() {
@@ -66,7 +76,8 @@ public final class AdminServer implements AutoCloseable {
                                 new ReadTimeoutHandler(IDLE_SECONDS),
                                 new HttpServerCodec(),
                                 new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                new AdminHandler(relay, token, worker, statusPage));
+                                new InOrderResponses(),
+                                new AdminHandler(relay, token, worker, statusPage, snapshots));
                     }
                 });
         if (config.listen() instanceof dev.relay.core.config.Endpoint.Inet) {
@@ -75,11 +86,12 @@ public final class AdminServer implements AutoCloseable {
         ChannelFuture bind = bootstrap.bind(transport.addressFor(config.listen())).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             worker.shutdownNow();
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw RelayStartException.cannotListen(config.listen(), bind.cause());
         }
         log.info("admin listening on {}{}", Addresses.format(bind.channel().localAddress()),
                 token == null ? "" : " (bearer token required)");
-        return new AdminServer(bind.channel(), worker);
+        return new AdminServer(bind.channel(), loop, worker);
     }
 
     private static byte[] statusPage() {
@@ -100,6 +112,7 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close().awaitUninterruptibly();
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         worker.shutdown();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);

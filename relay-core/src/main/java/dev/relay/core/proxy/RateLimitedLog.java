@@ -8,19 +8,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * At most one warning per interval, with a count of the ones held back, so a flood of refused connections
  * cannot flood the log too.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     private final Logger log;
     private final long intervalNanos;
     private final AtomicLong nextAllowed = new AtomicLong(System.nanoTime());
     private final AtomicLong suppressed = new AtomicLong();
 
-    RateLimitedLog(Logger log, long intervalMillis) {
+    public RateLimitedLog(Logger log, long intervalMillis) {
         this.log = log;
         this.intervalNanos = intervalMillis * 1_000_000L;
     }
 
-    void warn(String format, Object... args) {
+    public void warn(String format, Object... args) {
         long now = System.nanoTime();
         long allowed = nextAllowed.get();
         if (now - allowed < 0 || !nextAllowed.compareAndSet(allowed, now + intervalNanos)) {

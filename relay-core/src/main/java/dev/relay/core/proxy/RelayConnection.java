@@ -119,6 +119,11 @@ public final class RelayConnection implements ChannelFutureListener {
         return client.eventLoop().submit(this::summary);
     }
 
+    /** The connection's figures so far; only on its event loop ({@code client().eventLoop()}). */
+    public ConnectionSummary summaryOnLoop() {
+        return summary();
+    }
+
     boolean isClosing() {
         return reason != null;
     }

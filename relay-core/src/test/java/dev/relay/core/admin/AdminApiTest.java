@@ -221,12 +221,75 @@ class AdminApiTest {
         AdminClient anonymous = new AdminClient(relay.adminAddress());
         AdminClient wrong = new AdminClient(relay.adminAddress(), "s3cret-tokem");
         AdminClient right = new AdminClient(relay.adminAddress(), "s3cret-token");
-        for (String path : List.of("/", "/metrics", "/api/routes", "/api/health")) {
+        for (String path : List.of("/metrics", "/api/routes", "/api/health", "/api/connections")) {
             HttpResponse<String> denied = anonymous.get(path);
             assertEquals(401, denied.statusCode(), path);
             assertEquals("", denied.body(), "401 and nothing else");
             assertEquals(401, wrong.get(path).statusCode(), path);
             assertEquals(200, right.get(path).statusCode(), path);
         }
+    }
+
+    @Test
+    void withATokenTheStatusPageLoadsForABrowserAndItsDataStillNeedsTheToken() throws Exception {
+        relay.close();
+        relay = RelayServer.start(config(Files.writeString(dir.resolve("token"), "s3cret-token\n")));
+        AdminClient anonymous = new AdminClient(relay.adminAddress());
+        HttpResponse<String> page = anonymous.get("/");
+        assertEquals(200, page.statusCode(), "a browser sends no Authorization header for the page itself");
+        assertTrue(page.body().contains("location.hash"), "the page takes the token from #token=...");
+        assertEquals(401, anonymous.get("/api/routes").statusCode());
+        assertEquals(401, anonymous.send("POST", "/").statusCode(), "only GET of the page is open");
+    }
+
+    @Test
+    void aMalformedPercentEncodingIsA400WithAJsonError() throws Exception {
+        for (String target : List.of("/api/%zz", "/api/routes?limit=%", "/%E0%A4%A", "/api/connections?route=%G1")) {
+            String answer = RawHttp.exchange(relay.adminAddress(), "GET " + target + " HTTP/1.1\r\nHost: a\r\n"
+                    + "Connection: close\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), target + " -> " + answer);
+            assertTrue(answer.contains("\"error\":\"the request's path or query has a malformed percent-encoding\""),
+                    answer);
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInTheOrderTheyCame() throws Exception {
+        // The first answer is taken on the relay's loops, the second at once: the second must not overtake it,
+        // and its Connection: close must not cut the first.
+        String answers = RawHttp.exchange(relay.adminAddress(),
+                "GET /api/connections HTTP/1.1\r\nHost: a\r\n\r\n"
+                        + "GET /api/health HTTP/1.1\r\nHost: a\r\n\r\n"
+                        + "GET /api/routes HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        int connections = answers.indexOf("\"connections\"");
+        int health = answers.indexOf("\"serving\"");
+        int routes = answers.indexOf("\"routes\"");
+        assertTrue(connections > 0 && health > connections && routes > health, answers);
+        assertEquals(3, answers.split("HTTP/1.1 200 OK", -1).length - 1, answers);
+    }
+
+    @Test
+    void aPathOfThousandsOfSlashesIsAnsweredLikeAnyOther() throws Exception {
+        String answer = RawHttp.exchange(relay.adminAddress(), "GET /api/routes" + "/".repeat(3000) + "x HTTP/1.1\r\n"
+                + "Host: a\r\nConnection: close\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 404 "), answer);
+        String routes = RawHttp.exchange(relay.adminAddress(), "GET /api/routes" + "/".repeat(3000) + " HTTP/1.1\r\n"
+                + "Host: a\r\nConnection: close\r\n\r\n");
+        assertTrue(routes.startsWith("HTTP/1.1 200 "), "trailing slashes are dropped: " + routes);
+    }
+
+    @Test
+    void theAdminListenerHasALoopOfItsOwnThatStopsWithTheRelay() throws Exception {
+        assertEquals(200, admin.get("/metrics").statusCode());
+        assertEquals(1, adminLoopThreads(), "the admin listener's own loop, beside the relay's io loops");
+        relay.close();
+        relay = null;
+        await().atMost(WAIT).until(() -> adminLoopThreads() == 0);
+    }
+
+    private static long adminLoopThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("relay-admin-") && !t.getName().contains("work"))
+                .count();
     }
 }

@@ -12,7 +12,8 @@ import dev.relay.core.testing.PlainServer;
 import dev.relay.core.testing.TestRelay;
 import dev.relay.core.transport.TransportKind;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
@@ -45,14 +46,18 @@ class StatusPageTest {
     @TempDir
     Path dir;
 
-    @Test
-    void thePageShowsWhatTheApiSays() throws Exception {
+    @ParameterizedTest(name = "token: {0}")
+    @ValueSource(booleans = {false, true})
+    void thePageShowsWhatTheApiSays(boolean withToken) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "chromium is not installed (.ci/run installs it)");
+        // With a token, the page is opened as README says: /#token=..., which the browser never sends.
+        Path tokenFile = withToken ? Files.writeString(dir.resolve("token"), "page-token\n") : null;
+        String fragment = withToken ? "#token=page-token" : "";
         try (PlainServer upstream = Loopback.identityServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 7);
              TestRelay relay = TestRelay.start(ServerConfig.of(RouteConfig.builder("web")
                              .listen(Endpoint.parse("127.0.0.1:0")).upstream(Loopback.endpoint(upstream.address())).build())
                      .with(TransportKind.NIO, 2, Duration.ofSeconds(2))
-                     .withAdmin(new AdminConfig(Endpoint.parse("127.0.0.1:0"), null)))) {
+                     .withAdmin(new AdminConfig(Endpoint.parse("127.0.0.1:0"), tokenFile)))) {
             List<SocketChannel> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < OPEN; i++) {
@@ -62,10 +67,11 @@ class StatusPageTest {
                     Loopback.writeFully(client, Loopback.randomBytes(1000, i));
                     Loopback.readExactly(client, 1000);
                 }
-                AdminClient admin = new AdminClient(relay.server().adminAddress());
+                AdminClient admin = withToken ? new AdminClient(relay.server().adminAddress(), "page-token")
+                        : new AdminClient(relay.server().adminAddress());
                 JsonNode web = new ObjectMapper().readTree(admin.get("/api/routes").body()).get("routes").get(0);
 
-                String dom = chromium("--dump-dom", admin.base() + "/");
+                String dom = chromium("--dump-dom", admin.base() + "/" + fragment);
                 assertEquals(String.valueOf(OPEN), field(dom, "open"));
                 assertEquals(web.get("counters").get("connections_accepted").asText(), field(dom, "accepted"));
                 assertEquals("2.9 KiB", field(dom, "bytes_up"), "3,000 bytes sent");
@@ -74,7 +80,7 @@ class StatusPageTest {
 
                 Path shot = Path.of("target", "status-page.png").toAbsolutePath();
                 Files.deleteIfExists(shot);
-                chromium("--screenshot=" + shot, "--window-size=1280,800", admin.base() + "/");
+                chromium("--screenshot=" + shot, "--window-size=1280,800", admin.base() + "/" + fragment);
                 assertTrue(Files.size(shot) > 10_000, "a screenshot of the page");
             } finally {
                 for (SocketChannel client : clients) {
