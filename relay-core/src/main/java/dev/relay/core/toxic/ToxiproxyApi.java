@@ -63,7 +63,7 @@ final class ToxiproxyApi {
 
     Answer handle(String method, String path, String body) {
         try {
-            return route(method, path.replaceAll("/+$", ""), body);
+            return route(method, path, body);
         } catch (ApiError e) {
             return error(e.status, e.getMessage());
         } catch (RelayStartException | IllegalArgumentException e) {
@@ -74,7 +74,20 @@ final class ToxiproxyApi {
     private Answer route(String method, String path, String body) {
         String[] parts = path.split("/");
         if (path.equals("/version") && method.equals("GET")) {
-            return new Answer(200, VERSION, false);
+            // JSON since Toxiproxy 2.7, as its clients now expect.
+            ObjectNode version = JSON.createObjectNode();
+            version.put("version", VERSION);
+            return Answer.json(200, version);
+        }
+        if (path.equals("/metrics") && method.equals("GET")) {
+            // Toxiproxy serves Prometheus metrics here since 2.4; these are the relay's own.
+            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+            try {
+                relay.metrics().writeTo(text);
+            } catch (java.io.IOException e) {
+                throw new ApiError(500, "cannot write metrics");
+            }
+            return new Answer(200, text.toString(java.nio.charset.StandardCharsets.UTF_8), false);
         }
         if (path.equals("/reset") && method.equals("POST")) {
             proxies.values().forEach(p -> {
@@ -134,16 +147,10 @@ final class ToxiproxyApi {
                 return Answer.json(200, view(proxy));
             }
             case "POST", "PATCH" -> {
-                JsonNode change = read(body);
-                if (change.has("listen")) {
-                    proxy.listen = withPort(change.get("listen").asText());
-                }
-                if (change.has("upstream")) {
-                    proxy.upstream = change.get("upstream").asText();
-                }
-                if (change.has("enabled")) {
-                    proxy.enabled = change.get("enabled").asBoolean();
-                }
+                JsonNode change = object(read(body));
+                proxy.listen = withPort(text(change, "listen", proxy.listen));
+                proxy.upstream = text(change, "upstream", proxy.upstream);
+                proxy.enabled = bool(change, "enabled", proxy.enabled);
                 apply();
                 return Answer.json(200, view(proxy));
             }
@@ -193,11 +200,11 @@ final class ToxiproxyApi {
         }
         ArrayNode created = JSON.createArrayNode();
         for (JsonNode item : list) {
-            Proxy existing = proxies.get(item.path("name").asText());
+            Proxy existing = proxies.get(text(object(item), "name", ""));
             if (existing != null) {
-                existing.listen = withPort(item.path("listen").asText(existing.listen));
-                existing.upstream = item.path("upstream").asText(existing.upstream);
-                existing.enabled = item.path("enabled").asBoolean(true);
+                existing.listen = withPort(text(item, "listen", existing.listen));
+                existing.upstream = text(item, "upstream", existing.upstream);
+                existing.enabled = bool(item, "enabled", true);
                 apply();
                 created.add(view(existing));
             } else {
@@ -210,15 +217,16 @@ final class ToxiproxyApi {
     }
 
     private Proxy create(JsonNode spec) {
-        String name = spec.path("name").asText("");
-        if (name.isEmpty() || !spec.hasNonNull("upstream")) {
+        String name = text(object(spec), "name", "");
+        String upstream = text(spec, "upstream", "");
+        if (name.isEmpty() || upstream.isEmpty()) {
             throw new ApiError(400, "missing required field: " + (name.isEmpty() ? "name" : "upstream"));
         }
         if (proxies.containsKey(name)) {
             throw new ApiError(409, "proxy already exists");
         }
-        Proxy proxy = new Proxy(name, withPort(spec.path("listen").asText("127.0.0.1:0")), spec.get("upstream").asText());
-        proxy.enabled = spec.path("enabled").asBoolean(true);
+        Proxy proxy = new Proxy(name, withPort(text(spec, "listen", "127.0.0.1:0")), upstream);
+        proxy.enabled = bool(spec, "enabled", true);
         proxies.put(name, proxy);
         try {
             apply();
@@ -281,23 +289,83 @@ final class ToxiproxyApi {
         }
     }
 
-    /** A toxic from its JSON; on an update, fields left out keep their {@code current} values. */
+    /**
+     * A toxic from its JSON; on an update, fields left out keep their {@code current} values. Each field is
+     * checked for its type as Toxiproxy checks it (a string where a number belongs is a bad request body), and a
+     * refusal carries Toxiproxy's own words.
+     */
     private static Toxic toxic(JsonNode spec, Toxic current) {
-        ToxicType type = current != null ? current.type() : ToxicType.parse(spec.path("type").asText(""));
+        if (!spec.isObject()) {
+            throw new ApiError(400, "bad request body: expected a JSON object");
+        }
+        ToxicType type = current != null ? current.type() : toxicType(text(spec, "type", ""));
         Direction stream = current != null && !spec.has("stream") ? current.stream()
-                : Direction.valueOf(spec.path("stream").asText("downstream").toUpperCase(Locale.ROOT));
-        double toxicity = spec.has("toxicity") ? spec.get("toxicity").asDouble()
+                : stream(text(spec, "stream", "downstream"));
+        double toxicity = spec.has("toxicity") ? number(spec.get("toxicity"), "toxicity").doubleValue()
                 : current != null ? current.toxicity() : 1.0;
+        if (toxicity < 0 || toxicity > 1) {
+            throw new ApiError(400, "bad request body: toxicity must be from 0 to 1");
+        }
         String name = current != null ? current.name()
-                : spec.path("name").asText(type.label() + "_" + stream.name().toLowerCase(Locale.ROOT));
+                : text(spec, "name", type.label() + "_" + stream.name().toLowerCase(Locale.ROOT));
         Map<String, Long> attributes = new LinkedHashMap<>(current == null ? Map.of() : current.attributes());
         JsonNode given = spec.path("attributes");
+        if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
+            throw new ApiError(400, "bad request body: attributes must be an object");
+        }
         for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            attributes.put(entry.getKey(), entry.getValue().asLong());
+            attributes.put(entry.getKey(), number(entry.getValue(), "attributes." + entry.getKey()).longValue());
         }
         return new Toxic(name.isEmpty() ? type.label() + "_" + stream.name().toLowerCase(Locale.ROOT) : name,
                 type, stream, toxicity, attributes);
+    }
+
+    private static ToxicType toxicType(String text) {
+        try {
+            return ToxicType.parse(text);
+        } catch (RuntimeException e) {
+            throw new ApiError(400, "invalid toxic type");
+        }
+    }
+
+    private static Direction stream(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "upstream" -> Direction.UPSTREAM;
+            case "downstream" -> Direction.DOWNSTREAM;
+            default -> throw new ApiError(400, "stream was invalid, can be either upstream or downstream");
+        };
+    }
+
+    /** A string field, or {@code otherwise} when it is absent or null; any other JSON type is refused. */
+    private static String text(JsonNode spec, String field, String otherwise) {
+        JsonNode value = spec.get(field);
+        if (value == null || value.isNull()) {
+            return otherwise;
+        }
+        if (!value.isTextual()) {
+            throw new ApiError(400, "bad request body: " + field + " must be a string");
+        }
+        return value.textValue();
+    }
+
+    /** A boolean field, or {@code otherwise} when it is absent or null. */
+    private static boolean bool(JsonNode spec, String field, boolean otherwise) {
+        JsonNode value = spec.get(field);
+        if (value == null || value.isNull()) {
+            return otherwise;
+        }
+        if (!value.isBoolean()) {
+            throw new ApiError(400, "bad request body: " + field + " must be true or false");
+        }
+        return value.booleanValue();
+    }
+
+    private static Number number(JsonNode value, String field) {
+        if (value == null || !value.isNumber()) {
+            throw new ApiError(400, "bad request body: " + field + " must be a number");
+        }
+        return value.numberValue();
     }
 
     private ObjectNode view(Proxy p) {
@@ -333,12 +401,24 @@ final class ToxiproxyApi {
         return node;
     }
 
+    private static JsonNode object(JsonNode node) {
+        if (!node.isObject()) {
+            throw new ApiError(400, "bad request body: expected a JSON object");
+        }
+        return node;
+    }
+
     private static JsonNode read(String body) {
         try {
             return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
         } catch (java.io.IOException e) {
             throw new ApiError(400, "bad request body: " + e.getMessage());
         }
+    }
+
+    /** The answer to a request that could not be read at all. */
+    static Answer badRequest(String message) {
+        return error(400, message);
     }
 
     private static Answer error(int status, String message) {

@@ -3,6 +3,8 @@ package dev.relay.core.toxic;
 import dev.relay.core.RelayServer;
 import dev.relay.core.RelayStartException;
 import dev.relay.core.config.Endpoint;
+import dev.relay.core.http.RequestTarget;
+import dev.relay.core.proxy.RateLimitedLog;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.proxy.AcceptFailureHandler;
 import dev.relay.core.proxy.Addresses;
@@ -28,7 +30,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,8 @@ public final class ToxiproxyServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ToxiproxyServer.class);
     private static final int MAX_REQUEST_BYTES = 1 << 20;
+    /** Failed requests are logged in one line each, a few a minute at most. */
+    private static final RateLimitedLog failures = new RateLimitedLog(log, 10_000);
 
     private final RelayServer relay;
     private final EventLoopGroup httpGroup;
@@ -132,15 +135,23 @@ public final class ToxiproxyServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             String method = request.method().name();
-            String path = new QueryStringDecoder(request.uri()).path();
             String body = request.content().toString(StandardCharsets.UTF_8);
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+            String path;
+            try {
+                path = request.decoderResult().isSuccess() ? RequestTarget.of(request.uri()).path() : null;
+            } catch (RequestTarget.Malformed e) {
+                path = null;
+            }
+            String target = path;
+            // The single worker answers in the order requests came, so pipelined answers keep their order.
             worker.execute(() -> {
                 ToxiproxyApi.Answer answer;
                 try {
-                    answer = api.handle(method, path, body);
+                    answer = target == null ? ToxiproxyApi.badRequest("malformed request")
+                            : api.handle(method, target, body);
                 } catch (RuntimeException e) {
-                    log.warn("toxiproxy API: {} {} failed", method, path, e);
+                    failures.warn("toxiproxy API: {} {} failed: {}", method, target, e.toString());
                     answer = new ToxiproxyApi.Answer(500, "{\"error\":\"internal error\",\"status\":500}", true);
                 }
                 FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,

@@ -168,4 +168,51 @@ class ToxiproxyCompatTest {
                 () -> client.createProxy("echo", "127.0.0.1:0", upstreamAddress));
         assertTrue(duplicate.getMessage().contains("409"), duplicate.getMessage());
     }
+
+    private java.net.http.HttpResponse<String> call(String method, String path, String body) throws Exception {
+        String base = "http://127.0.0.1:" + ((InetSocketAddress) toxiproxy.apiAddress()).getPort();
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base + path))
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void versionIsJsonAsToxiproxySinceTwoSevenAnswersIt() throws Exception {
+        java.net.http.HttpResponse<String> version = call("GET", "/version", null);
+        assertEquals(200, version.statusCode());
+        assertEquals("{\"version\":\"" + ToxiproxyApi.VERSION + "\"}", version.body());
+        assertTrue(version.headers().firstValue("content-type").orElse("").startsWith("application/json"));
+        assertEquals(ToxiproxyApi.VERSION, client.version().replaceAll(".*\"version\":\"([^\"]+)\".*", "$1"));
+    }
+
+    @Test
+    void badToxicsAreRefusedInToxiproxysWordsAndTypesAreChecked() throws Exception {
+        String toxics = "/proxies/echo/toxics";
+        assertEquals("{\"error\":\"stream was invalid, can be either upstream or downstream\",\"status\":400}",
+                call("POST", toxics, "{\"type\":\"latency\",\"stream\":\"sideways\"}").body());
+        assertEquals("{\"error\":\"invalid toxic type\",\"status\":400}",
+                call("POST", toxics, "{\"type\":\"pigeon\"}").body());
+        java.net.http.HttpResponse<String> stringLatency = call("POST", toxics,
+                "{\"type\":\"latency\",\"attributes\":{\"latency\":\"100\"}}");
+        assertEquals(400, stringLatency.statusCode(), stringLatency.body());
+        assertTrue(stringLatency.body().startsWith("{\"error\":\"bad request body"), stringLatency.body());
+        assertEquals(400, call("POST", toxics, "{\"type\":\"latency\",\"toxicity\":\"half\"}").statusCode());
+        assertEquals(400, call("POST", toxics, "{\"type\":\"latency\",\"toxicity\":2}").statusCode());
+        assertEquals(400, call("POST", "/proxies", "{\"name\":7,\"upstream\":\"127.0.0.1:1\"}").statusCode());
+        assertEquals(400, call("POST", "/proxies/echo", "{\"enabled\":\"yes\"}").statusCode());
+        assertEquals(400, call("POST", toxics, "[1,2]").statusCode());
+        for (String body : new String[] {stringLatency.body(), call("POST", toxics, "{\"type\":\"pigeon\"}").body()}) {
+            assertFalse(body.contains("dev.relay") || body.contains("Exception"), body);
+        }
+        assertTrue(client.getProxy("echo").toxics().getAll().isEmpty(), "nothing was added");
+    }
+
+    @Test
+    void metricsAreServedAsToxiproxyServesThemSinceTwoFour() throws Exception {
+        java.net.http.HttpResponse<String> metrics = call("GET", "/metrics", null);
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("relay_connections"), metrics.body());
+    }
 }
