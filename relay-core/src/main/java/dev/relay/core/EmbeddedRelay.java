@@ -44,14 +44,24 @@ public final class EmbeddedRelay implements AutoCloseable {
         return new Builder();
     }
 
-    /** Where {@code route} listens. */
-    public InetSocketAddress address(String route) {
-        return (InetSocketAddress) server.localAddresses(known(route).name()).get(0);
+    /**
+     * Where {@code route} listens; while it is {@link #down}, where it will listen again, so a test can build
+     * its client before the route comes up (as with a disabled Toxiproxy proxy).
+     */
+    public synchronized InetSocketAddress address(String route) {
+        RouteConfig config = known(route);
+        if (!up.get(route) && config.listen().get(0) instanceof Endpoint.Inet pinned) {
+            return new InetSocketAddress(pinned.host(), pinned.port());
+        }
+        return (InetSocketAddress) server.localAddresses(config.name()).get(0);
     }
 
-    /** The route's toxics, to add, change or remove while the test runs. */
-    public ToxicSet toxics(String route) {
+    /** The route's toxics, to add, change or remove while the test runs; a route that is down has none. */
+    public synchronized ToxicSet toxics(String route) {
         known(route);
+        if (!up.get(route)) {
+            throw new IllegalStateException("route " + route + " is down: bring it up before giving it toxics");
+        }
         return server.routes().get(route).toxics();
     }
 

@@ -85,6 +85,8 @@ class RelayExtensionTest {
     void downIsConnectionRefusedAndUpComesBackOnTheSamePort() throws Exception {
         InetSocketAddress address = relay.address("echo");
         relay.down("echo");
+        assertEquals(address, relay.address("echo"), "a client can be built while the route is down");
+        assertThrows(IllegalStateException.class, () -> relay.toxics("echo"), "a route that is down has no toxics");
         IOException refused = assertThrows(IOException.class, () -> SocketChannel.open(address).close());
         assertTrue(String.valueOf(refused.getMessage()).toLowerCase().contains("refused"), refused.toString());
         relay.up("echo");
