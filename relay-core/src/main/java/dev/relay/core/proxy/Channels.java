@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
@@ -21,10 +22,27 @@ final class Channels {
     private Channels() {
     }
 
-    /** Sends a FIN once every byte written before it has gone out. */
+    /**
+     * Sends a FIN once every byte written before it has gone out. On a TLS side, TLS's own end of stream
+     * (close_notify) goes first: without it, a strict TLS peer takes the FIN for a truncation attack.
+     */
     static ChannelFuture shutdownOutputAfterFlush(Channel channel) {
         ChannelPromise done = channel.newPromise();
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        ChannelFuture written = channel.writeAndFlush(Unpooled.EMPTY_BUFFER);
+        if (tls != null) {
+            // After the bytes before it are encrypted and out: a closed engine would encrypt nothing more.
+            ChannelPromise notified = channel.newPromise();
+            written.addListener(f -> {
+                if (f.isSuccess()) {
+                    tls.closeOutbound(notified);
+                } else {
+                    notified.tryFailure(f.cause());
+                }
+            });
+            written = notified;
+        }
+        written.addListener(flushed -> {
             if (!flushed.isSuccess()) {
                 done.tryFailure(flushed.cause());
             } else if (!(channel instanceof DuplexChannel duplex) || !channel.isActive()) {

@@ -16,6 +16,8 @@ public enum CloseReason {
     CONNECT_FAILED,
     /** The upstream did not answer within the connect timeout. */
     CONNECT_TIMEOUT,
+    /** The TLS handshake with the upstream failed (unknown CA, name mismatch, expired, protocol); the log says which. */
+    UPSTREAM_TLS_FAILED,
     /** The route had no healthy upstream to send the connection to. */
     NO_UPSTREAM,
     /** No byte moved either way for the idle timeout. */

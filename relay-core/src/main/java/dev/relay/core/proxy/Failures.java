@@ -35,4 +35,25 @@ public final class Failures {
         String line = message.lines().findFirst().orElse(message).strip();
         return NATIVE_CALL.matcher(line).replaceFirst("");
     }
+
+    /**
+     * Why a TLS handshake failed, in the words of the check that failed: the trust manager's ("No subject
+     * alternative DNS name matching x found", "unable to find valid certification path to requested target",
+     * "NotAfter: ..."), not the engine's wrapper ("General OpenSslEngine problem").
+     */
+    public static String describeTls(Throwable failure) {
+        Throwable deepest = null;
+        for (Throwable t = failure; t != null && t != deepest; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateExpiredException) {
+                return "the certificate has expired (" + t.getMessage() + ")";
+            }
+            if (t instanceof java.security.cert.CertificateNotYetValidException) {
+                return "the certificate is not valid yet (" + t.getMessage() + ")";
+            }
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                deepest = t;
+            }
+        }
+        return describe(deepest == null ? failure : deepest);
+    }
 }

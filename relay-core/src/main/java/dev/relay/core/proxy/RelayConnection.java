@@ -204,6 +204,23 @@ public final class RelayConnection implements ChannelFutureListener {
         client.close();
     }
 
+    /**
+     * The TLS handshake with the upstream failed: nothing reached it, and the client is reset, having had no
+     * answer. Said before the SslHandler closes the socket, which would otherwise read as the upstream closing.
+     */
+    void upstreamTlsFailed(Throwable cause) {
+        if (isClosing()) {
+            return;
+        }
+        reason = CloseReason.UPSTREAM_TLS_FAILED;
+        detail = "TLS handshake failed: " + Failures.describeTls(cause);
+        stopSplicing();
+        if (upstream != null) {
+            upstream.close();
+        }
+        Channels.reset(client);
+    }
+
     /** No upstream was healthy: the client is closed at once, having sent nothing anywhere. */
     void noUpstream() {
         if (isClosing()) {

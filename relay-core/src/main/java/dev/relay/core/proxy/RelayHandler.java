@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -66,6 +67,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+            // Only the upstream side's TLS reaches here (the client's is gated): relay originated it.
+            connection.upstreamTlsFailed(handshake.cause());
+            return;
+        }
         if (evt instanceof ChannelInputShutdownEvent) {
             if (connection.resume(direction)) {
                 // Nothing more can be read here, so there is nothing left to pause: the pause ends with the input.

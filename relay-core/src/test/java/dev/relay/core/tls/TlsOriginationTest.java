@@ -26,6 +26,7 @@ import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * TLS to upstreams, against relay's own TLS termination: a plain client, a route that originates TLS, a route
@@ -59,6 +60,17 @@ class TlsOriginationTest {
         return TestRelay.start(transport, terminate, front);
     }
 
+    /** The originating route's failed connection says why, in the JDK's words, not "General OpenSslEngine problem". */
+    private static void assertOriginateFailedWith(TestRelay relay, String reason) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                relay.closed().stream().anyMatch(c -> c.route().equals("originate")));
+        dev.relay.core.proxy.ConnectionSummary originate = relay.closed().stream()
+                .filter(c -> c.route().equals("originate")).findFirst().orElseThrow();
+        assertEquals(dev.relay.core.proxy.CloseReason.UPSTREAM_TLS_FAILED, originate.reason(), originate.toString());
+        assertTrue(originate.detail().startsWith("TLS handshake failed: ") && originate.detail().contains(reason)
+                && !originate.detail().contains("OpenSslEngine"), originate.detail());
+    }
+
     private static int greeting(TestRelay relay) throws IOException {
         try (SocketChannel client = Loopback.connect(relay.address("originate"))) {
             return Loopback.greeting(client);
@@ -79,10 +91,12 @@ class TlsOriginationTest {
             try (TestRelay relay = chain(transport, upstream, cert,
                     new UpstreamTlsConfig(true, cert[0], "c.relay.test", null, null, false), false)) {
                 assertEquals(-1, greeting(relay), "the name does not match the certificate");
+                assertOriginateFailedWith(relay, "c.relay.test");
             }
             try (TestRelay relay = chain(transport, upstream, cert,
                     new UpstreamTlsConfig(true, null, "b.relay.test", null, null, false), false)) {
                 assertEquals(-1, greeting(relay), "a self-signed certificate is not in the JDK's trust store");
+                assertOriginateFailedWith(relay, "certification path");
             }
             try (TestRelay relay = chain(transport, upstream, cert,
                     new UpstreamTlsConfig(true, null, "c.relay.test", null, null, true), false)) {

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -147,6 +148,29 @@ class TlsTerminationTest {
             assertTrue(report.contains("Protocol version: " + (version.equals("-tls1_2") ? "TLSv1.2" : "TLSv1.3")),
                     report);
             assertTrue(report.contains("CN = b.relay.test"), "the SNI-chosen certificate: " + report);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-tls1_2", "-tls1_3"})
+    void anUpstreamThatClosesEndsTheClientsTlsWithCloseNotify(String version) throws Exception {
+        Path[] a = certificate("a.relay.test");
+        Path[] b = certificate("b.relay.test");
+        try (PlainServer upstream = PlainServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                channel -> Loopback.writeFully(channel, "bye\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+             TestRelay relay = relay(TransportKind.NIO, upstream, a, b)) {
+            int port = ((InetSocketAddress) relay.address()).getPort();
+            Path out = dir.resolve("s_client.out");
+            // -ign_eof: read until the relay ends the stream, then say how it ended.
+            Process client = new ProcessBuilder(OPENSSL.toString(), "s_client", "-connect", "127.0.0.1:" + port,
+                    "-servername", "a.relay.test", version, "-brief", "-ign_eof")
+                    .redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            assertTrue(client.waitFor(30, TimeUnit.SECONDS));
+            String report = Files.readString(out);
+            assertTrue(report.contains("bye"), report);
+            assertFalse(report.toLowerCase().contains("unexpected eof"), "a FIN without close_notify: " + report);
+            assertEquals(0, client.exitValue(), report);
         }
     }
 }
