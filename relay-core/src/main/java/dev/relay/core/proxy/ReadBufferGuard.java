@@ -42,25 +42,38 @@ final class ReadBufferGuard implements RecvByteBufAllocator {
 
     private final class GuardedHandle extends DelegatingHandle implements ExtendedHandle {
 
+        /** Set at the first failure: the channel is closing, and each try of the pool could cost the loop time. */
+        private boolean failed;
+
         GuardedHandle(ExtendedHandle delegate) {
             super(delegate);
         }
 
         @Override
         public ByteBuf allocate(ByteBufAllocator alloc) {
-            try {
-                return super.allocate(alloc);
-            } catch (OutOfMemoryError e) {
-                ByteBuf standIn = Unpooled.directBuffer(1);
-                // Later, on the loop, not from inside the transport's read scheduling: the close cancels the read.
-                channel.eventLoop().execute(() -> channel.pipeline().fireExceptionCaught(new ReadBufferUnavailable(e)));
-                return standIn;
+            if (!failed) {
+                try {
+                    return super.allocate(alloc);
+                } catch (OutOfMemoryError e) {
+                    failed = true;
+                    // Later, on the loop, not from inside the transport's read scheduling: the close cancels the read.
+                    channel.eventLoop().execute(() ->
+                            channel.pipeline().fireExceptionCaught(new ReadBufferUnavailable(e)));
+                }
             }
+            return Unpooled.directBuffer(1);
+        }
+
+        @Override
+        public boolean continueReading() {
+            return !failed && super.continueReading();
         }
 
         @Override
         public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-            return ((ExtendedHandle) delegate()).continueReading(maybeMoreDataSupplier);
+            // A read loop ends at the failure (epoll's, draining a socket after its peer's FIN, would go on a
+            // byte at a time), so the close comes next.
+            return !failed && ((ExtendedHandle) delegate()).continueReading(maybeMoreDataSupplier);
         }
     }
 
