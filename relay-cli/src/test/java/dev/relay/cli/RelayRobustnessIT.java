@@ -84,6 +84,63 @@ class RelayRobustnessIT {
         }
     }
 
+    /**
+     * Out of descriptors, clients wait in the kernel's accept queue, as README says, on every transport: the
+     * listener pauses after a failed accept, or after an accepted client found no descriptor for its upstream
+     * socket. At most a few clients a second are accepted and closed; the rest wait, none is reset.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"nio", "epoll", "io_uring"})
+    void outOfDescriptorsClientsWaitInTheAcceptQueue(String transport) throws Exception {
+        try (ServerSocketChannel upstream = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            ExecutorService threads = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "robustness-it");
+                t.setDaemon(true);
+                return t;
+            });
+            List<SocketChannel> clients = new ArrayList<>();
+            try {
+                threads.execute(() -> echoEachConnection(upstream, threads));
+                Path log = Files.createTempFile("relay", ".log");
+                String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+                Process relay = started.add(new ProcessBuilder("bash", "-c", "ulimit -n 128 && exec \"$@\"", "relay",
+                        java, "-jar", System.getProperty("relay.jar", "target/relay.jar"), "forward",
+                        "--listen", "127.0.0.1:0", "--target",
+                        "127.0.0.1:" + ((InetSocketAddress) upstream.getLocalAddress()).getPort(),
+                        "--transport", transport).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+                await().atMost(WAIT).until(() -> !relay.isAlive() || LISTENING.matcher(Files.readString(log)).find());
+                Assumptions.assumeFalse(Files.readString(log).contains("is not available here"),
+                        transport + " does not load on this host");
+                int port = awaitPort(log);
+                for (int i = 0; i < 150; i++) {
+                    clients.add(SocketChannel.open(new InetSocketAddress("127.0.0.1", port)));
+                }
+                await().atMost(WAIT).until(() -> Files.readString(log).contains("Too many open files"));
+                // Two pauses' time: what is accepted and closed meanwhile shows, and the rest must be waiting.
+                await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+                int ended = 0;
+                for (SocketChannel client : clients) {
+                    client.configureBlocking(false);
+                    try {
+                        if (client.read(ByteBuffer.allocate(1)) < 0) {
+                            ended++;
+                        }
+                    } catch (IOException reset) {
+                        ended++;
+                    }
+                }
+                assertTrue(ended <= 20, ended + " of 150 clients were accepted and closed instead of waiting: "
+                        + Files.readString(log));
+                assertTrue(relay.isAlive());
+            } finally {
+                for (SocketChannel client : clients) {
+                    client.close();
+                }
+                threads.shutdownNow();
+            }
+        }
+    }
+
     /** A SIGHUP from the first line of main on is a reload to come, never the JVM's default exit (129). */
     @Test
     void hangUpsWhileStartingAreReloadsNotAnExit() throws Exception {

@@ -56,4 +56,14 @@ public final class Failures {
         }
         return describe(deepest == null ? failure : deepest);
     }
+
+    /** Whether {@code failure} (or a cause of it) is the process or the system running out of descriptors. */
+    public static boolean isOutOfDescriptors(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Too many open files")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -143,6 +143,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void upstreamConnected(ChannelHandlerContext ctx, ChannelFuture connect, Upstream upstream) {
+        if (!connect.isSuccess() && Failures.isOutOfDescriptors(connect.cause()) && ctx.channel().parent() != null) {
+            // The client took the last descriptor and its upstream socket found none: the listener pauses as after
+            // a failed accept (AcceptFailureHandler), so the clients behind this one wait in the accept queue
+            // instead of each being accepted and closed in turn, as on io_uring, whose accepts go on succeeding.
+            ctx.channel().parent().pipeline().fireExceptionCaught(connect.cause());
+        }
         if (!connect.isSuccess()) {
             lastFailure = connect.cause();
             if (tried.isEmpty()) {
