@@ -1,6 +1,8 @@
 package dev.relay.core.metrics;
 
+import io.netty.util.internal.PlatformDependent;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -72,6 +74,18 @@ public final class RelayMetrics {
                         cb.call(reloadsOk.sum(), "ok");
                         cb.call(reloadsFailed.sum(), "failed");
                     })
+                    .register(built);
+            GaugeWithCallback.builder()
+                    .name("relay_direct_memory_used_bytes")
+                    .help("Direct memory held by relay's buffers (pooled chunks included), as Netty counts it; "
+                            + "-1 where Netty leaves the count to the JVM (jvm_buffer_pool_used_bytes then).")
+                    .callback(cb -> cb.call(PlatformDependent.usedDirectMemory()))
+                    .register(built);
+            GaugeWithCallback.builder()
+                    .name("relay_direct_memory_max_bytes")
+                    .help("The direct-memory limit relay's buffers may reach (-XX:MaxDirectMemorySize, else the heap's "
+                            + "maximum); past it a connection that needs a buffer is reset.")
+                    .callback(cb -> cb.call(PlatformDependent.maxDirectMemory()))
                     .register(built);
             Info build = Info.builder().name("relay_build_info").help("The running relay's version.")
                     .labelNames("version").register(built);
