@@ -17,6 +17,11 @@ final class StartedProcesses implements AfterEachCallback {
         return process;
     }
 
+    /** Whether every process started so far is still running. */
+    boolean allAlive() {
+        return started.stream().allMatch(Process::isAlive);
+    }
+
     @Override
     public void afterEach(ExtensionContext context) throws InterruptedException {
         for (Process process : started) {

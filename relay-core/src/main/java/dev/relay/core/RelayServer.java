@@ -156,7 +156,8 @@ public final class RelayServer implements AutoCloseable {
             throw e;
         }
         log.info("relay started: {}, transport {}, {}{}", Counted.of(config.routes().size(), "route"),
-                transport.kind(), Counted.of(ioThreads, "io thread"), config.reusePort() ? ", SO_REUSEPORT listeners on every thread" : "");
+                transport.kind(), Counted.of(ioThreads, "io thread"),
+                config.reusePort() ? ", SO_REUSEPORT listeners on every thread" : "");
         return server;
     }
 
