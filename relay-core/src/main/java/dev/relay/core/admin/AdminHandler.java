@@ -258,10 +258,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 answer = new Views.Reloaded(result.added(), result.changed(), result.removed(), result.notApplied());
             } catch (ConfigFileException e) {
                 status = HttpResponseStatus.UNPROCESSABLE_ENTITY;
-                answer = new Views.Error("invalid config; still running the previous one",
-                        e.problems().stream().map(ConfigProblem::toString).toList());
+                List<String> problems = e.problems().stream().map(ConfigProblem::toString).toList();
+                log.error("reload (admin API) failed, still running the previous config: {}",
+                        String.join("; ", problems));
+                answer = new Views.Error("invalid config; still running the previous one", problems);
             } catch (RelayStartException | ConfigException | IllegalStateException e) {
                 status = HttpResponseStatus.UNPROCESSABLE_ENTITY;
+                log.error("reload (admin API) failed, still running the previous config: {}", e.getMessage());
                 answer = new Views.Error(e.getMessage() + "; still running the previous config", List.of());
             } catch (RuntimeException e) {
                 failures.warn("admin: reload failed: {}", e.toString());
