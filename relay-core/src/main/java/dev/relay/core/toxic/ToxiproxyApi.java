@@ -30,7 +30,7 @@ final class ToxiproxyApi {
 
     /** The Toxiproxy version whose API this follows. */
     static final String VERSION = "2.12.0";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     /** A proxy as the API knows it, enabled or not; a disabled one has no route, so its port refuses. */
     private static final class Proxy {
@@ -64,7 +64,7 @@ final class ToxiproxyApi {
     Answer handle(String method, String path, String body) {
         try {
             return route(method, path, body);
-        } catch (ApiError e) {
+        } catch (ToxiproxyError e) {
             return error(e.status, e.getMessage());
         } catch (RelayStartException | IllegalArgumentException e) {
             return error(400, e.getMessage());
@@ -85,7 +85,7 @@ final class ToxiproxyApi {
             try {
                 relay.metrics().writeTo(text);
             } catch (java.io.IOException e) {
-                throw new ApiError(500, "cannot write metrics");
+                throw new ToxiproxyError(500, "cannot write metrics");
             }
             return new Answer(200, text.toString(java.nio.charset.StandardCharsets.UTF_8), false);
         }
@@ -107,13 +107,13 @@ final class ToxiproxyApi {
                 return Answer.json(200, all);
             }
             if (method.equals("POST")) {
-                return Answer.json(201, view(create(read(body))));
+                return Answer.json(201, view(create(JsonFields.read(body))));
             }
         }
         if (parts.length >= 3 && parts[1].equals("proxies")) {
             Proxy proxy = proxies.get(parts[2]);
             if (proxy == null) {
-                throw new ApiError(404, "proxy not found");
+                throw new ToxiproxyError(404, "proxy not found");
             }
             if (parts.length == 3) {
                 return proxyAction(method, proxy, body);
@@ -125,9 +125,9 @@ final class ToxiproxyApi {
                     return Answer.json(200, list);
                 }
                 if (method.equals("POST")) {
-                    Toxic toxic = toxic(read(body), null);
+                    Toxic toxic = toxic(JsonFields.read(body), null);
                     if (proxy.toxics.stream().anyMatch(t -> t.name().equals(toxic.name()))) {
-                        throw new ApiError(409, "toxic already exists");
+                        throw new ToxiproxyError(409, "toxic already exists");
                     }
                     proxy.toxics.add(toxic);
                     sync(proxy);
@@ -138,7 +138,7 @@ final class ToxiproxyApi {
                 return toxicAction(method, proxy, parts[4], body);
             }
         }
-        throw new ApiError(404, "no such endpoint: " + method + " " + path);
+        throw new ToxiproxyError(404, "no such endpoint: " + method + " " + path);
     }
 
     private Answer proxyAction(String method, Proxy proxy, String body) {
@@ -147,10 +147,10 @@ final class ToxiproxyApi {
                 return Answer.json(200, view(proxy));
             }
             case "POST", "PATCH" -> {
-                JsonNode change = object(read(body));
-                proxy.listen = withPort(text(change, "listen", proxy.listen));
-                proxy.upstream = text(change, "upstream", proxy.upstream);
-                proxy.enabled = bool(change, "enabled", proxy.enabled);
+                JsonNode change = JsonFields.object(JsonFields.read(body));
+                proxy.listen = withPort(JsonFields.text(change, "listen", proxy.listen));
+                proxy.upstream = JsonFields.text(change, "upstream", proxy.upstream);
+                proxy.enabled = JsonFields.bool(change, "enabled", proxy.enabled);
                 apply();
                 return Answer.json(200, view(proxy));
             }
@@ -159,7 +159,7 @@ final class ToxiproxyApi {
                 apply();
                 return Answer.json(204, null);
             }
-            default -> throw new ApiError(405, "method not allowed");
+            default -> throw new ToxiproxyError(405, "method not allowed");
         }
     }
 
@@ -171,7 +171,7 @@ final class ToxiproxyApi {
             }
         }
         if (at < 0) {
-            throw new ApiError(404, "toxic not found");
+            throw new ToxiproxyError(404, "toxic not found");
         }
         Toxic current = proxy.toxics.get(at);
         switch (method) {
@@ -179,7 +179,7 @@ final class ToxiproxyApi {
                 return Answer.json(200, view(current));
             }
             case "POST", "PATCH" -> {
-                Toxic updated = toxic(read(body), current);
+                Toxic updated = toxic(JsonFields.read(body), current);
                 proxy.toxics.set(at, updated);
                 sync(proxy);
                 return Answer.json(200, view(updated));
@@ -189,22 +189,22 @@ final class ToxiproxyApi {
                 sync(proxy);
                 return Answer.json(204, null);
             }
-            default -> throw new ApiError(405, "method not allowed");
+            default -> throw new ToxiproxyError(405, "method not allowed");
         }
     }
 
     private Answer populate(String body) {
-        JsonNode list = read(body);
+        JsonNode list = JsonFields.read(body);
         if (!list.isArray()) {
-            throw new ApiError(400, "expected a list of proxies");
+            throw new ToxiproxyError(400, "expected a list of proxies");
         }
         ArrayNode created = JSON.createArrayNode();
         for (JsonNode item : list) {
-            Proxy existing = proxies.get(text(object(item), "name", ""));
+            Proxy existing = proxies.get(JsonFields.text(JsonFields.object(item), "name", ""));
             if (existing != null) {
-                existing.listen = withPort(text(item, "listen", existing.listen));
-                existing.upstream = text(item, "upstream", existing.upstream);
-                existing.enabled = bool(item, "enabled", true);
+                existing.listen = withPort(JsonFields.text(item, "listen", existing.listen));
+                existing.upstream = JsonFields.text(item, "upstream", existing.upstream);
+                existing.enabled = JsonFields.bool(item, "enabled", true);
                 apply();
                 created.add(view(existing));
             } else {
@@ -217,16 +217,16 @@ final class ToxiproxyApi {
     }
 
     private Proxy create(JsonNode spec) {
-        String name = text(object(spec), "name", "");
-        String upstream = text(spec, "upstream", "");
+        String name = JsonFields.text(JsonFields.object(spec), "name", "");
+        String upstream = JsonFields.text(spec, "upstream", "");
         if (name.isEmpty() || upstream.isEmpty()) {
-            throw new ApiError(400, "missing required field: " + (name.isEmpty() ? "name" : "upstream"));
+            throw new ToxiproxyError(400, "missing required field: " + (name.isEmpty() ? "name" : "upstream"));
         }
         if (proxies.containsKey(name)) {
-            throw new ApiError(409, "proxy already exists");
+            throw new ToxiproxyError(409, "proxy already exists");
         }
-        Proxy proxy = new Proxy(name, withPort(text(spec, "listen", "127.0.0.1:0")), upstream);
-        proxy.enabled = bool(spec, "enabled", true);
+        Proxy proxy = new Proxy(name, withPort(JsonFields.text(spec, "listen", "127.0.0.1:0")), upstream);
+        proxy.enabled = JsonFields.bool(spec, "enabled", true);
         proxies.put(name, proxy);
         try {
             apply();
@@ -252,7 +252,7 @@ final class ToxiproxyApi {
             String host = inet.isWildcard() ? "" : inet.host().contains(":") ? "[" + inet.host() + "]" : inet.host();
             return host + ":" + probe.getLocalPort();
         } catch (java.io.IOException e) {
-            throw new ApiError(400, "cannot find a free port on " + inet.host() + ": " + e.getMessage());
+            throw new ToxiproxyError(400, "cannot find a free port on " + inet.host() + ": " + e.getMessage());
         }
     }
 
@@ -296,76 +296,29 @@ final class ToxiproxyApi {
      */
     private static Toxic toxic(JsonNode spec, Toxic current) {
         if (!spec.isObject()) {
-            throw new ApiError(400, "bad request body: expected a JSON object");
+            throw new ToxiproxyError(400, "bad request body: expected a JSON object");
         }
-        ToxicType type = current != null ? current.type() : toxicType(text(spec, "type", ""));
+        ToxicType type = current != null ? current.type() : JsonFields.toxicType(JsonFields.text(spec, "type", ""));
         Direction stream = current != null && !spec.has("stream") ? current.stream()
-                : stream(text(spec, "stream", "downstream"));
-        double toxicity = spec.has("toxicity") ? number(spec.get("toxicity"), "toxicity").doubleValue()
+                : JsonFields.stream(JsonFields.text(spec, "stream", "downstream"));
+        double toxicity = spec.has("toxicity") ? JsonFields.number(spec.get("toxicity"), "toxicity").doubleValue()
                 : current != null ? current.toxicity() : 1.0;
         if (toxicity < 0 || toxicity > 1) {
-            throw new ApiError(400, "bad request body: toxicity must be from 0 to 1");
+            throw new ToxiproxyError(400, "bad request body: toxicity must be from 0 to 1");
         }
         String name = current != null ? current.name()
-                : text(spec, "name", type.label() + "_" + stream.name().toLowerCase(Locale.ROOT));
+                : JsonFields.text(spec, "name", type.label() + "_" + stream.name().toLowerCase(Locale.ROOT));
         Map<String, Long> attributes = new LinkedHashMap<>(current == null ? Map.of() : current.attributes());
         JsonNode given = spec.path("attributes");
         if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
-            throw new ApiError(400, "bad request body: attributes must be an object");
+            throw new ToxiproxyError(400, "bad request body: attributes must be an object");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            attributes.put(entry.getKey(), number(entry.getValue(), "attributes." + entry.getKey()).longValue());
+            attributes.put(entry.getKey(), JsonFields.number(entry.getValue(), "attributes." + entry.getKey()).longValue());
         }
         return new Toxic(name.isEmpty() ? type.label() + "_" + stream.name().toLowerCase(Locale.ROOT) : name,
                 type, stream, toxicity, attributes);
-    }
-
-    private static ToxicType toxicType(String text) {
-        try {
-            return ToxicType.parse(text);
-        } catch (RuntimeException e) {
-            throw new ApiError(400, "invalid toxic type");
-        }
-    }
-
-    private static Direction stream(String text) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "upstream" -> Direction.UPSTREAM;
-            case "downstream" -> Direction.DOWNSTREAM;
-            default -> throw new ApiError(400, "stream was invalid, can be either upstream or downstream");
-        };
-    }
-
-    /** A string field, or {@code otherwise} when it is absent or null; any other JSON type is refused. */
-    private static String text(JsonNode spec, String field, String otherwise) {
-        JsonNode value = spec.get(field);
-        if (value == null || value.isNull()) {
-            return otherwise;
-        }
-        if (!value.isTextual()) {
-            throw new ApiError(400, "bad request body: " + field + " must be a string");
-        }
-        return value.textValue();
-    }
-
-    /** A boolean field, or {@code otherwise} when it is absent or null. */
-    private static boolean bool(JsonNode spec, String field, boolean otherwise) {
-        JsonNode value = spec.get(field);
-        if (value == null || value.isNull()) {
-            return otherwise;
-        }
-        if (!value.isBoolean()) {
-            throw new ApiError(400, "bad request body: " + field + " must be true or false");
-        }
-        return value.booleanValue();
-    }
-
-    private static Number number(JsonNode value, String field) {
-        if (value == null || !value.isNumber()) {
-            throw new ApiError(400, "bad request body: " + field + " must be a number");
-        }
-        return value.numberValue();
     }
 
     private ObjectNode view(Proxy p) {
@@ -401,21 +354,6 @@ final class ToxiproxyApi {
         return node;
     }
 
-    private static JsonNode object(JsonNode node) {
-        if (!node.isObject()) {
-            throw new ApiError(400, "bad request body: expected a JSON object");
-        }
-        return node;
-    }
-
-    private static JsonNode read(String body) {
-        try {
-            return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
-        } catch (java.io.IOException e) {
-            throw new ApiError(400, "bad request body: " + e.getMessage());
-        }
-    }
-
     /** The answer to a request that could not be read at all. */
     static Answer badRequest(String message) {
         return error(400, message);
@@ -428,12 +366,5 @@ final class ToxiproxyApi {
         return Answer.json(status, node);
     }
 
-    private static final class ApiError extends RuntimeException {
-        final int status;
 
-        ApiError(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
-    }
 }

@@ -1,0 +1,79 @@
+package dev.relay.core.toxic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.core.proxy.Direction;
+
+import java.util.Locale;
+
+/**
+ * Reads the fields of a Toxiproxy API request body as Toxiproxy does: each field must have its JSON type (a string
+ * where a number belongs is a bad request body), and every refusal is a {@link ToxiproxyError} in Toxiproxy's own
+ * words, never Java's.
+ */
+final class JsonFields {
+
+    private JsonFields() {
+    }
+
+    static ToxicType toxicType(String text) {
+        try {
+            return ToxicType.parse(text);
+        } catch (RuntimeException e) {
+            throw new ToxiproxyError(400, "invalid toxic type");
+        }
+    }
+
+    static Direction stream(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "upstream" -> Direction.UPSTREAM;
+            case "downstream" -> Direction.DOWNSTREAM;
+            default -> throw new ToxiproxyError(400, "stream was invalid, can be either upstream or downstream");
+        };
+    }
+
+    /** A string field, or {@code otherwise} when it is absent or null; any other JSON type is refused. */
+    static String text(JsonNode spec, String field, String otherwise) {
+        JsonNode value = spec.get(field);
+        if (value == null || value.isNull()) {
+            return otherwise;
+        }
+        if (!value.isTextual()) {
+            throw new ToxiproxyError(400, "bad request body: " + field + " must be a string");
+        }
+        return value.textValue();
+    }
+
+    /** A boolean field, or {@code otherwise} when it is absent or null. */
+    static boolean bool(JsonNode spec, String field, boolean otherwise) {
+        JsonNode value = spec.get(field);
+        if (value == null || value.isNull()) {
+            return otherwise;
+        }
+        if (!value.isBoolean()) {
+            throw new ToxiproxyError(400, "bad request body: " + field + " must be true or false");
+        }
+        return value.booleanValue();
+    }
+
+    static Number number(JsonNode value, String field) {
+        if (value == null || !value.isNumber()) {
+            throw new ToxiproxyError(400, "bad request body: " + field + " must be a number");
+        }
+        return value.numberValue();
+    }
+
+    static JsonNode object(JsonNode node) {
+        if (!node.isObject()) {
+            throw new ToxiproxyError(400, "bad request body: expected a JSON object");
+        }
+        return node;
+    }
+
+    static JsonNode read(String body) {
+        try {
+            return body == null || body.isBlank() ? ToxiproxyApi.JSON.createObjectNode() : ToxiproxyApi.JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new ToxiproxyError(400, "bad request body: " + e.getMessage());
+        }
+    }
+}
