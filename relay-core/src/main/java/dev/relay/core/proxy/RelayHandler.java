@@ -13,7 +13,8 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <p>Flow control: when the peer's outbound buffer passes the high water mark, this side stops reading; when the
  * peer drains under the low mark, the peer's handler (told by {@code channelWritabilityChanged}) lets this side
- * read again. Only this class touches {@code autoRead} once a connection is relaying.
+ * read again. This class is not the only owner of {@code autoRead}: a toxic that queues its side's bytes
+ * ({@code ToxicHandler}) pauses and resumes that side's reads too.
  *
  * <p>Half-close: a FIN on this side becomes a FIN on the peer after every byte before it has been written: a
  * shutdown of the peer's output while the other direction is still open, the close of the pair once it is not.
