@@ -6,6 +6,7 @@ import dev.relay.core.RelayHooks;
 import dev.relay.core.RelayServer;
 import dev.relay.core.config.AdminConfig;
 import dev.relay.core.config.ConfigException;
+import dev.relay.core.config.Durations;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RelayConfig;
 import dev.relay.core.config.ServerConfig;
@@ -40,13 +41,13 @@ final class ForwardCommand {
     String transport = RelayConfig.DEFAULT_TRANSPORT.label();
 
     @Parameter(names = "--connect-timeout", description = "How long an upstream connect may take.")
-    String connectTimeout = "5s";
+    String connectTimeout = Durations.format(RelayConfig.DEFAULT_CONNECT_TIMEOUT);
 
     @Parameter(names = "--idle-timeout", description = "Close a connection after this long with no byte either way; 0 disables.")
-    String idleTimeout = "1h";
+    String idleTimeout = Durations.format(RelayConfig.DEFAULT_IDLE_TIMEOUT);
 
     @Parameter(names = "--drain-timeout", description = "On stop, how long open connections may finish; a second stop signal closes them at once.")
-    String drainTimeout = "30s";
+    String drainTimeout = Durations.format(RelayConfig.DEFAULT_DRAIN_TIMEOUT);
 
     @Parameter(names = "--backlog", description = "The listener's accept queue length.")
     int backlog = RelayConfig.DEFAULT_BACKLOG;

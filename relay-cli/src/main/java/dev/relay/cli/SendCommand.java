@@ -1,5 +1,7 @@
 package dev.relay.cli;
 
+import dev.relay.core.config.Durations;
+import dev.relay.core.config.RelayConfig;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.relay.core.config.Endpoint;
@@ -31,7 +33,7 @@ final class SendCommand {
     String target;
 
     @Parameter(names = "--connect-timeout", description = "How long the connect may take.")
-    String connectTimeout = "5s";
+    String connectTimeout = Durations.format(RelayConfig.DEFAULT_CONNECT_TIMEOUT);
 
     @Parameter(description = "[MESSAGE]")
     List<String> message = new ArrayList<>();
