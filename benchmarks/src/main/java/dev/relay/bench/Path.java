@@ -9,7 +9,7 @@ import dev.relay.core.proxy.Direction;
 import dev.relay.core.toxic.Toxic;
 import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.toxic.ToxicType;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -3,7 +3,7 @@ package dev.relay.bench;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.tools.EchoConfig;
 import dev.relay.core.tools.EchoServer;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -6,7 +6,7 @@ import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.TlsConfig;
 import dev.relay.core.tls.ServerTls;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -4,7 +4,7 @@ import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Durations;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.UnixSocketMode;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 
 import java.time.Duration;
 

@@ -6,7 +6,7 @@ import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.toxic.Toxic;
 import dev.relay.core.toxic.ToxicSet;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

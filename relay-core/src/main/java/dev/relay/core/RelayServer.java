@@ -12,7 +12,7 @@ import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.metrics.RelayMetrics;
 import dev.relay.core.proxy.ConnectionSummary;
-import dev.relay.core.proxy.Addresses;
+import dev.relay.core.base.Addresses;
 import dev.relay.core.proxy.CloseReason;
 import dev.relay.core.proxy.ConnectionRegistry;
 import dev.relay.core.proxy.RelayConnection;

@@ -1,7 +1,7 @@
 package dev.relay.core;
 
 import dev.relay.core.config.Endpoint;
-import dev.relay.core.proxy.Failures;
+import dev.relay.core.base.Failures;
 
 import java.util.Locale;
 

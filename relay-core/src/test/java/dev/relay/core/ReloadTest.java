@@ -10,7 +10,7 @@ import dev.relay.core.proxy.ConnectionSummary;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
 import dev.relay.core.testing.TestRelay;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

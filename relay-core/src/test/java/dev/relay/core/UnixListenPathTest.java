@@ -3,7 +3,7 @@ package dev.relay.core;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.TestRelay;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,7 +6,7 @@ import dev.relay.core.tools.EchoConfig;
 import dev.relay.core.tools.EchoServer;
 import dev.relay.core.toxic.Toxic;
 import dev.relay.core.toxic.ToxicType;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;

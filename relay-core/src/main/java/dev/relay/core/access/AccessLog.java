@@ -1,6 +1,6 @@
 package dev.relay.core.access;
 
-import dev.relay.core.proxy.Addresses;
+import dev.relay.core.base.Addresses;
 import dev.relay.core.proxy.ConnectionSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

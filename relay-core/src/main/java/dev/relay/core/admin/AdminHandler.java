@@ -10,7 +10,7 @@ import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.file.ConfigFileException;
 import dev.relay.core.config.file.ConfigProblem;
 import dev.relay.core.http.RequestTarget;
-import dev.relay.core.proxy.RateLimitedLog;
+import dev.relay.core.base.RateLimitedLog;
 import dev.relay.core.proxy.CloseReason;
 import dev.relay.core.proxy.ConnectionSummary;
 import dev.relay.core.proxy.RelayConnection;

@@ -6,7 +6,7 @@ import dev.relay.core.UnixListenPath;
 import dev.relay.core.config.AdminConfig;
 import dev.relay.core.http.InOrderResponses;
 import dev.relay.core.proxy.AcceptFailureHandler;
-import dev.relay.core.proxy.Addresses;
+import dev.relay.core.base.Addresses;
 import dev.relay.core.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

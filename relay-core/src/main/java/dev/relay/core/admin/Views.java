@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.relay.core.config.Durations;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.metrics.RelayCounter;
-import dev.relay.core.proxy.Addresses;
+import dev.relay.core.base.Addresses;
 import dev.relay.core.proxy.ConnectionSummary;
 import dev.relay.core.proxy.RouteContext;
 import dev.relay.core.upstream.ConnectFailure;

@@ -1,6 +1,5 @@
 package dev.relay.core.config;
 
-import dev.relay.core.transport.TransportKind;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.base.Failures;
 import dev.relay.core.capture.PcapCapture;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.SendProxy;

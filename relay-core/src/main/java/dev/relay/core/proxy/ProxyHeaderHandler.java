@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.base.Failures;
 import dev.relay.core.config.ProxyProtocolConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

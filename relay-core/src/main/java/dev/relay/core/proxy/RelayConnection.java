@@ -1,5 +1,7 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.base.Addresses;
+import dev.relay.core.base.Failures;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.toxic.ToxicSet;

@@ -1,5 +1,7 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.base.RateLimitedLog;
+import dev.relay.core.base.Addresses;
 import dev.relay.core.capture.PcapCapture;
 import dev.relay.core.config.CaptureConfig;
 import dev.relay.core.config.Endpoint;

@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.base.Failures;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.util.concurrent.Future;

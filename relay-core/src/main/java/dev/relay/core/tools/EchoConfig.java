@@ -2,7 +2,7 @@ package dev.relay.core.tools;
 
 import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Endpoint;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 
 /**
  * The test server's settings.

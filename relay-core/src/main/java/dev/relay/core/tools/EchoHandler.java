@@ -1,6 +1,6 @@
 package dev.relay.core.tools;
 
-import dev.relay.core.proxy.Addresses;
+import dev.relay.core.base.Addresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;

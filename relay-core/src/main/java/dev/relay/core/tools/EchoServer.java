@@ -4,7 +4,7 @@ import dev.relay.core.RelayStartException;
 import dev.relay.core.UnixListenPath;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.proxy.AcceptFailureHandler;
-import dev.relay.core.proxy.Addresses;
+import dev.relay.core.base.Addresses;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;

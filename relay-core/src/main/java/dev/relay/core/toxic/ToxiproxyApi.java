@@ -8,7 +8,7 @@ import dev.relay.core.RelayServer;
 import dev.relay.core.RelayStartException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
-import dev.relay.core.proxy.Addresses;
+import dev.relay.core.base.Addresses;
 import dev.relay.core.proxy.Direction;
 import dev.relay.core.proxy.RouteContext;
 

@@ -1,5 +1,6 @@
 package dev.relay.core.transport;
 
+import dev.relay.core.config.TransportKind;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.ConfigException;
 import io.netty.channel.Channel;

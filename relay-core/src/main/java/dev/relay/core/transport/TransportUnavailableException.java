@@ -1,5 +1,6 @@
 package dev.relay.core.transport;
 
+import dev.relay.core.config.TransportKind;
 /** A transport asked for by name that this host cannot load; the message names the cause. */
 public final class TransportUnavailableException extends RuntimeException {
     public TransportUnavailableException(TransportKind kind, Throwable cause) {

@@ -1,5 +1,6 @@
 package dev.relay.core.transport;
 
+import dev.relay.core.config.TransportKind;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;

@@ -1,7 +1,7 @@
 package dev.relay.core.upstream;
 
 import dev.relay.core.config.HealthCheckConfig;
-import dev.relay.core.proxy.Failures;
+import dev.relay.core.base.Failures;
 import dev.relay.core.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;

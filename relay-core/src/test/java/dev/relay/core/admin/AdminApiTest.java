@@ -15,7 +15,7 @@ import dev.relay.core.proxy.ConnectionSummary;
 import dev.relay.core.testing.AdminClient;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package dev.relay.core.config;
 
-import dev.relay.core.transport.TransportKind;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -7,7 +7,7 @@ import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
 import dev.relay.core.testing.TestRelay;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

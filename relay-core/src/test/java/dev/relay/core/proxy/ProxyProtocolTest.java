@@ -10,7 +10,7 @@ import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
 import dev.relay.core.testing.TestRelay;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.haproxy.HAProxyCommand;

@@ -7,7 +7,7 @@ import dev.relay.core.config.ServerNames;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RouteMetrics;
 import dev.relay.core.testing.ClientHellos;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import dev.relay.core.transport.Transports;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -12,7 +12,7 @@ import dev.relay.core.testing.GatedResolverGroup;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
 import dev.relay.core.testing.TestRelay;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import dev.relay.core.transport.Transports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

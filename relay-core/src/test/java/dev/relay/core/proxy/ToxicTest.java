@@ -8,7 +8,7 @@ import dev.relay.core.testing.TestRelay;
 import dev.relay.core.toxic.Toxic;
 import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.toxic.ToxicType;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

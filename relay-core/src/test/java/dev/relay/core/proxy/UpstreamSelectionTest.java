@@ -9,7 +9,7 @@ import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
 import dev.relay.core.testing.TestRelay;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import dev.relay.core.upstream.Upstream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -7,7 +7,7 @@ import dev.relay.core.config.RelayConfig;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.proxy.ConnectionSummary;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 
 import java.net.SocketAddress;
 import java.time.Duration;

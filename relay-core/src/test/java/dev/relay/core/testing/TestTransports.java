@@ -1,6 +1,6 @@
 package dev.relay.core.testing;
 
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import dev.relay.core.transport.Transports;
 import org.junit.jupiter.params.provider.Arguments;
 

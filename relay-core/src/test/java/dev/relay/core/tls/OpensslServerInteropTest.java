@@ -6,7 +6,7 @@ import dev.relay.core.config.UpstreamTlsConfig;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.TestCertificates;
 import dev.relay.core.testing.TestRelay;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

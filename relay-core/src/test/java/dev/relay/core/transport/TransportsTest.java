@@ -1,5 +1,6 @@
 package dev.relay.core.transport;
 
+import dev.relay.core.config.TransportKind;
 import dev.relay.core.config.ConfigException;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import dev.relay.core.config.HealthCheckConfig;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.transport.Transport;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import dev.relay.core.transport.Transports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -23,7 +23,7 @@ import dev.relay.core.config.UpstreamTlsConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.ServerNames;
 import dev.relay.core.config.UpstreamConfig;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;

@@ -8,7 +8,7 @@ import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.UnixSocketMode;
-import dev.relay.core.transport.TransportKind;
+import dev.relay.core.config.TransportKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package dev.relay.core.proxy;
+package dev.relay.core.base;
 
 import io.netty.channel.socket.ChannelOutputShutdownException;
 

@@ -1,6 +1,5 @@
-package dev.relay.core.transport;
+package dev.relay.core.config;
 
-import dev.relay.core.config.ConfigException;
 
 import java.util.Arrays;
 import java.util.Locale;

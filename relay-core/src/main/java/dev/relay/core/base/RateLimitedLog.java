@@ -1,4 +1,4 @@
-package dev.relay.core.proxy;
+package dev.relay.core.base;
 
 import org.slf4j.Logger;
 
