@@ -76,10 +76,10 @@ class RelayRobustnessIT {
     }
 
     /**
-     * Out of descriptors, clients wait in the kernel's accept queue, as README says, on every transport: the
-     * listener pauses after a failed accept, or after an accepted client found no descriptor for its upstream
-     * socket. Some clients are accepted and closed (one accept batch, then a few a second; 100 of 150 were on
-     * io_uring before), the rest wait; none is reset.
+     * Out of descriptors, clients wait, as README says, on every transport: in the kernel's accept queue (the
+     * listener pauses after a failed accept), or, when accepted but without a descriptor for the upstream socket,
+     * in relay until one frees or the connect timeout runs out. None is closed meanwhile (100 of 150 were on
+     * io_uring before, up to 52 on NIO).
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"nio", "epoll", "io_uring"})
@@ -109,7 +109,7 @@ class RelayRobustnessIT {
                         ended++;
                     }
                 }
-                assertTrue(ended <= 40, ended + " of 150 clients were accepted and closed instead of waiting: "
+                assertTrue(ended <= 5, ended + " of 150 clients were accepted and closed instead of waiting: "
                         + Files.readString(log));
                 assertTrue(started.allAlive());
             } finally {

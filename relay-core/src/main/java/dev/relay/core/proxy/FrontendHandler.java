@@ -36,6 +36,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final RouteContext.State state;
     /** The upstreams this connection tried; allocated at the first retry, as most connections never retry. */
     private Set<Upstream> tried = Set.of();
+    /** How often a client waiting for a descriptor tries its upstream socket again. */
+    private static final long DESCRIPTOR_WAIT_MILLIS = 100;
+
     private int attempts;
     private Throwable lastFailure;
     /** The client's input until the upstream answers (epoll reads what comes with a FIN even while reads are off). */
@@ -144,11 +147,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void upstreamConnected(ChannelHandlerContext ctx, ChannelFuture connect, Upstream upstream) {
-        if (!connect.isSuccess() && Failures.isOutOfDescriptors(connect.cause()) && ctx.channel().parent() != null) {
-            // The client took the last descriptor and its upstream socket found none: the listener pauses as after
-            // a failed accept (AcceptFailureHandler), so the clients behind this one wait in the accept queue
-            // instead of each being accepted and closed in turn, as on io_uring, whose accepts go on succeeding.
-            ctx.channel().parent().pipeline().fireExceptionCaught(connect.cause());
+        if (!connect.isSuccess() && Failures.isOutOfDescriptors(connect.cause())) {
+            waitForADescriptor(ctx, connect.cause());
+            return;
         }
         if (!connect.isSuccess()) {
             lastFailure = connect.cause();
@@ -187,6 +188,33 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             connection.installToxics(route.toxics());
         }
         held.releaseToRelay();
+    }
+
+    /**
+     * The client took the last descriptor and its upstream socket found none. That is no fault of the upstream (its
+     * health is left alone) and no attempt of the route's retries: the client waits, like those still in the accept
+     * queue, and the same dial is tried again every {@link #DESCRIPTOR_WAIT_MILLIS} until a descriptor frees or the
+     * connect timeout runs out. Its listener pauses as after a failed accept (AcceptFailureHandler), so the clients
+     * behind it wait in the kernel's queue instead of being taken one by one.
+     */
+    private void waitForADescriptor(ChannelHandlerContext ctx, Throwable cause) {
+        Channel listener = ctx.channel().parent();
+        if (listener != null) {
+            listener.pipeline().fireExceptionCaught(cause);
+        }
+        lastFailure = cause;
+        attempts--;
+        long leftNanos = connectDeadlineNanos - System.nanoTime();
+        if (leftNanos <= TimeUnit.MILLISECONDS.toNanos(DESCRIPTOR_WAIT_MILLIS) || !ctx.channel().isActive()
+                || connection.isClosing()) {
+            connection.connectFailed(cause);
+            return;
+        }
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isActive() && !connection.isClosing()) {
+                dial(ctx);
+            }
+        }, DESCRIPTOR_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Another attempt fits: retries left, connect budget left, and the client still there. */
