@@ -2,7 +2,7 @@ package dev.relay.cli;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import dev.relay.core.toxic.ToxiproxyServer;
+import dev.relay.core.toxiproxy.ToxiproxyServer;
 
 /** {@code relay toxiproxy}: Toxiproxy's HTTP API, with relay carrying the proxies. */
 @Parameters(commandNames = "toxiproxy", commandDescription = "Serve Toxiproxy's HTTP API: proxies and toxics, created by any Toxiproxy client.")

@@ -1,4 +1,4 @@
-package dev.relay.core.toxic;
+package dev.relay.core.toxiproxy;
 
 /** A request the Toxiproxy API refuses: the status and Toxiproxy's words, answered as {@code {"error", "status"}}. */
 final class ToxiproxyError extends RuntimeException {

@@ -1,5 +1,7 @@
-package dev.relay.core.toxic;
+package dev.relay.core.toxiproxy;
 
+import dev.relay.core.toxic.ToxicType;
+import dev.relay.core.toxiproxy.ToxiproxyApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.core.proxy.Direction;
 

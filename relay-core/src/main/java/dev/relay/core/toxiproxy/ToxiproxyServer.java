@@ -1,5 +1,6 @@
-package dev.relay.core.toxic;
+package dev.relay.core.toxiproxy;
 
+import dev.relay.core.toxiproxy.ToxiproxyApi;
 import dev.relay.core.RelayServer;
 import dev.relay.core.RelayStartException;
 import dev.relay.core.config.Endpoint;

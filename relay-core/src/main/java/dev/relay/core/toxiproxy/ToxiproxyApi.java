@@ -1,5 +1,8 @@
-package dev.relay.core.toxic;
+package dev.relay.core.toxiproxy;
 
+import dev.relay.core.toxic.ToxicType;
+import dev.relay.core.toxic.ToxicSet;
+import dev.relay.core.toxic.Toxic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

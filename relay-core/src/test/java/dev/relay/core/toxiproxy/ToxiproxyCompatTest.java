@@ -1,4 +1,4 @@
-package dev.relay.core.toxic;
+package dev.relay.core.toxiproxy;
 
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.testing.Loopback;
