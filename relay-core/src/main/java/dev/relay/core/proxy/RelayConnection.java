@@ -60,6 +60,9 @@ public final class RelayConnection implements ChannelFutureListener {
     private long peakBufferedDownstream;
     private boolean pausedUpstream;
     private boolean pausedDownstream;
+    // A toxic's hold on a direction's source: the second owner of its reads (ToxicHandler); see mayRead.
+    private boolean toxicHoldsUpstream;
+    private boolean toxicHoldsDownstream;
     private boolean finRelayedUpstream;
     private boolean finRelayedDownstream;
     private CloseReason firstFinished;
@@ -268,6 +271,23 @@ public final class RelayConnection implements ChannelFutureListener {
         } else {
             pausedDownstream = value;
         }
+    }
+
+    /** A toxic in front of {@code direction}'s relay holds its source's reads (true) or lets them go (false). */
+    void toxicHolds(Direction direction, boolean holds) {
+        if (direction == Direction.UPSTREAM) {
+            toxicHoldsUpstream = holds;
+        } else {
+            toxicHoldsDownstream = holds;
+        }
+    }
+
+    /**
+     * Whether {@code direction}'s source may read: neither of its two owners holds it, the relay (its destination
+     * cannot take more) nor a toxic (its queue is full). Each owner that lets go reads this before it resumes.
+     */
+    boolean mayRead(Direction direction) {
+        return !isPaused(direction) && !(direction == Direction.UPSTREAM ? toxicHoldsUpstream : toxicHoldsDownstream);
     }
 
     /** Records that {@code direction}'s source stopped reading; true if it was reading until now. */

@@ -13,8 +13,8 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <p>Flow control: when the peer's outbound buffer passes the high water mark, this side stops reading; when the
  * peer drains under the low mark, the peer's handler (told by {@code channelWritabilityChanged}) lets this side
- * read again. This class is not the only owner of {@code autoRead}: a toxic that queues its side's bytes
- * ({@code ToxicHandler}) pauses and resumes that side's reads too.
+ * read again. {@code autoRead} has a second owner, a toxic that queues its side's bytes ({@code ToxicHandler});
+ * each owner resumes reads only when the other does not hold them ({@code RelayConnection.mayRead}).
  *
  * <p>Half-close: a FIN on this side becomes a FIN on the peer after every byte before it has been written: a
  * shutdown of the peer's output while the other direction is still open, the close of the pair once it is not.
@@ -60,7 +60,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // This channel is the destination of the opposite direction: once it drains, its source may read again.
-        if (ctx.channel().isWritable() && connection.resume(direction.opposite())) {
+        if (ctx.channel().isWritable() && connection.resume(direction.opposite())
+                && connection.mayRead(direction.opposite())) {
             peer.config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();

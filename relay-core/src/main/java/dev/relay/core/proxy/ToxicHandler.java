@@ -108,6 +108,7 @@ final class ToxicHandler extends ChannelInboundHandlerAdapter {
         if (pendingBytes >= HIGH_WATER && !readHeld) {
             // The queue is full enough: the source stops reading, as it would for a slow reader.
             readHeld = true;
+            connection.toxicHolds(direction, true);
             ctx.channel().config().setAutoRead(false);
         }
         scheduleDelivery();
@@ -223,7 +224,8 @@ final class ToxicHandler extends ChannelInboundHandlerAdapter {
         }
         if (readHeld && pendingBytes < LOW_WATER) {
             readHeld = false;
-            if (!connection.isPaused(direction)) {
+            connection.toxicHolds(direction, false);
+            if (connection.mayRead(direction)) {
                 // Unless the relay itself is waiting for the destination to drain, the source reads again.
                 ctx.channel().config().setAutoRead(true);
             }
@@ -238,6 +240,10 @@ final class ToxicHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (readHeld) {
+            readHeld = false;
+            connection.toxicHolds(direction, false); // the hold goes with the toxic
+        }
         cancel(delivery);
         cancel(timeoutClose);
         cancel(reset);
