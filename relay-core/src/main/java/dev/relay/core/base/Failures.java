@@ -1,5 +1,6 @@
 package dev.relay.core.base;
 
+import io.netty.channel.ChannelException;
 import io.netty.channel.socket.ChannelOutputShutdownException;
 
 import java.util.regex.Pattern;
@@ -23,9 +24,10 @@ public final class Failures {
             return "unknown cause";
         }
         Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root
-                && (root.getMessage() == null || root instanceof ChannelOutputShutdownException)) {
-            // A failed write shuts the output with the write's own error inside: that error is the cause to tell.
+        while (root.getCause() != null && root.getCause() != root && (root.getMessage() == null
+                || root instanceof ChannelOutputShutdownException || root instanceof ChannelException)) {
+            // Wrappers whose own words hide the cause: a failed write shuts the output with the write's error inside,
+            // and a socket that cannot be made ("Unable to create Channel from class ...") has the OS's reason inside.
             root = root.getCause();
         }
         String message = root.getMessage();
