@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.core.proxy.Direction;
 
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * Reads the fields of a Toxiproxy API request body as Toxiproxy does: each field must have its JSON type (a string
@@ -35,26 +36,26 @@ final class JsonFields {
 
     /** A string field, or {@code otherwise} when it is absent or null; any other JSON type is refused. */
     static String text(JsonNode spec, String field, String otherwise) {
-        JsonNode value = spec.get(field);
-        if (value == null || value.isNull()) {
-            return otherwise;
-        }
-        if (!value.isTextual()) {
-            throw new ToxiproxyError(400, "bad request body: " + field + " must be a string");
-        }
-        return value.textValue();
+        JsonNode value = present(spec, field, JsonNode::isTextual, "a string");
+        return value == null ? otherwise : value.textValue();
     }
 
     /** A boolean field, or {@code otherwise} when it is absent or null. */
     static boolean bool(JsonNode spec, String field, boolean otherwise) {
+        JsonNode value = present(spec, field, JsonNode::isBoolean, "true or false");
+        return value == null ? otherwise : value.booleanValue();
+    }
+
+    /** The field's value, null when it is absent or JSON null; refused when it is not of the wanted type. */
+    private static JsonNode present(JsonNode spec, String field, Predicate<JsonNode> wanted, String what) {
         JsonNode value = spec.get(field);
         if (value == null || value.isNull()) {
-            return otherwise;
+            return null;
         }
-        if (!value.isBoolean()) {
-            throw new ToxiproxyError(400, "bad request body: " + field + " must be true or false");
+        if (!wanted.test(value)) {
+            throw new ToxiproxyError(400, "bad request body: " + field + " must be " + what);
         }
-        return value.booleanValue();
+        return value;
     }
 
     static Number number(JsonNode value, String field) {

@@ -50,9 +50,7 @@ class RelayResetStatesTest {
 
             assertClientSeesAReset(client, true);
             assertTrue(upstreamReset.isDone());
-            ConnectionSummary summary = relay.awaitClosed(1, Duration.ofSeconds(10));
-            assertEquals(CloseReason.RESET, summary.reason(), summary.toString());
-            assertTrue(summary.detail().startsWith("upstream:"), summary.detail());
+            assertResetFrom(relay, "upstream:");
         }
     }
 
@@ -70,9 +68,7 @@ class RelayResetStatesTest {
 
             Loopback.writeFully(client, new byte[] {1});
             assertClientSeesAReset(client, false);
-            ConnectionSummary summary = relay.awaitClosed(1, Duration.ofSeconds(10));
-            assertEquals(CloseReason.RESET, summary.reason(), summary.toString());
-            assertTrue(summary.detail().startsWith("upstream:"), summary.detail());
+            assertResetFrom(relay, "upstream:");
         }
     }
 
@@ -91,8 +87,7 @@ class RelayResetStatesTest {
             Loopback.writeFully(client, new byte[] {1});
             client.shutdownOutput();
             assertClientSeesAReset(client, false);
-            ConnectionSummary summary = relay.awaitClosed(1, Duration.ofSeconds(10));
-            assertEquals(CloseReason.RESET, summary.reason(), summary.toString());
+            assertResetFrom(relay, "");
         }
     }
 
@@ -119,10 +114,15 @@ class RelayResetStatesTest {
 
             Throwable seen = upstreamSaw.get(20, TimeUnit.SECONDS);
             assertTrue(seen instanceof IOException, "the upstream's writes should fail with a reset, not all succeed");
-            ConnectionSummary summary = relay.awaitClosed(1, Duration.ofSeconds(10));
-            assertEquals(CloseReason.RESET, summary.reason(), summary.toString());
-            assertTrue(summary.detail().startsWith("client:"), summary.detail());
+            assertResetFrom(relay, "client:");
         }
+    }
+
+    /** The connection was logged as a reset, whose detail names the side it came from. */
+    private static void assertResetFrom(TestRelay relay, String side) {
+        ConnectionSummary summary = relay.awaitClosed(1, Duration.ofSeconds(10));
+        assertEquals(CloseReason.RESET, summary.reason(), summary.toString());
+        assertTrue(summary.detail().startsWith(side), summary.detail());
     }
 
     /**

@@ -47,6 +47,9 @@ import java.util.function.Supplier;
  * Reads a relay config file (YAML) into a {@link ServerConfig}. Reports every problem, each as
  * {@code FILE:LINE:COL: message}, through a {@link ConfigFileException}; returns only a config that can run.
  * docs/relay.example.yaml shows every key.
+ *
+ * <p>Over 300 lines, knowingly: one reader per section in one nested class; per-section readers driven by one key
+ * table (which would also feed the docs) are the planned split.
  */
 public final class ConfigFile {
 
