@@ -5,7 +5,7 @@ import dev.relay.core.config.AdminConfig;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RelayConfig;
 import dev.relay.core.config.ServerConfig;
-import dev.relay.core.proxy.Direction;
+import dev.relay.core.base.Direction;
 import dev.relay.core.toxic.Toxic;
 import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.toxic.ToxicType;

@@ -1,7 +1,7 @@
 package dev.relay.junit;
 
 import dev.relay.core.config.Endpoint;
-import dev.relay.core.proxy.Direction;
+import dev.relay.core.base.Direction;
 import dev.relay.core.tools.EchoConfig;
 import dev.relay.core.tools.EchoServer;
 import dev.relay.core.toxic.Toxic;

@@ -1,5 +1,7 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.base.Direction;
+
 import dev.relay.core.config.EnumLabels;
 
 /** Why a relayed connection ended. Logs and counters share these names. */

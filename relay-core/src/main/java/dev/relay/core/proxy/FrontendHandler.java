@@ -1,28 +1,26 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.base.Direction;
+
 import dev.relay.core.base.Failures;
 import dev.relay.core.capture.PcapCapture;
 import dev.relay.core.config.RouteConfig;
-import dev.relay.core.config.SendProxy;
-import dev.relay.core.tls.ClientTls;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.upstream.Upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sits on an accepted client channel until its upstream is connected: admits the client (ACL, limits), picks
- * an upstream, dials it on the client's own event loop — the next one on failure, up to the route's retries and
+ * Sits on an accepted client channel until its upstream is connected: admits the client ({@link Admission}), picks
+ * an upstream, dials it ({@link UpstreamDialer}) on the client's own event loop — the next one on failure, up to the route's retries and
  * within its connect budget — then hands the channel to a {@link RelayHandler} and starts reading.
  *
  * <p>The client's reads are off until then. A transport may still deliver what it already read with a FIN
@@ -34,6 +32,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final RouteContext route;
     private final RouteContext.State state;
+    private final UpstreamDialer dialer;
     /** The upstreams this connection tried; allocated at the first retry, as most connections never retry. */
     private Set<Upstream> tried = Set.of();
     /** How often a client waiting for a descriptor tries its upstream socket again. */
@@ -46,15 +45,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private RelayConnection connection;
     private long connectDeadlineNanos;
 
-    FrontendHandler(RouteContext route, RouteContext.State state) {
+    FrontendHandler(RouteContext route, RouteContext.State state, UpstreamDialer dialer) {
         this.route = route;
         this.state = state;
+        this.dialer = dialer;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel client = ctx.channel();
-        connection = route.admit(client, state);
+        connection = route.admission().admit(client, state.config());
         if (connection == null) {
             return;
         }
@@ -103,35 +103,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         attempts++;
         long budgetMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectDeadlineNanos - System.nanoTime()));
-        RelayConnection conn = connection;
         upstream.dialing();
-        // A connection that may be spliced reads nothing on the upstream until it is spliced or, failing that, relayed.
-        boolean maySplice = route.maySplice(client, state, upstream);
-        ChannelFuture connect = route.upstreamBootstrap(upstream, state.config(), client.eventLoop(), budgetMillis)
-                .option(ChannelOption.AUTO_READ, !maySplice)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        ReadBufferGuard.install(channel);
-                        // Wire order: the PROXY header first, then TLS, then the relayed bytes.
-                        SendProxy sendProxy = state.config().sendProxy();
-                        if (sendProxy != SendProxy.NONE) {
-                            channel.pipeline().addLast(PipelineNames.PROXY_ENCODER, HAProxyMessageEncoder.INSTANCE)
-                                    .addLast(PipelineNames.PROXY_WRITER, new OutgoingProxyHeaderWriter(
-                                            OutgoingProxyHeader.of(sendProxy, ClientAddress.of(client),
-                                                    ClientAddress.destinationOf(client))));
-                        }
-                        ClientTls tls = route.upstreamTls();
-                        if (tls != null) {
-                            channel.pipeline().addLast(PipelineNames.UPSTREAM_TLS,
-                                    tls.newHandler(channel.alloc(), upstream.address()));
-                        }
-                        channel.pipeline().addLast(maySplice ? PipelineNames.HELD : PipelineNames.RELAY, maySplice
-                                ? new HeldInput(Direction.DOWNSTREAM, conn)
-                                : new RelayHandler(client, Direction.DOWNSTREAM, conn));
-                    }
-                })
-                .connect(route.addressOf(upstream));
+        boolean splice = dialer.maySplice(client, state, upstream);
+        ChannelFuture connect = dialer.dial(client, state, upstream, connection, splice, budgetMillis);
         // The connection gives the upstream's count back when this attempt's socket closes or a retry replaces it.
         connection.upstreamDialed(connect.channel(), upstream);
         connect.addListener(f -> {

@@ -64,6 +64,6 @@ public final class RelayChannelInitializer extends ChannelInitializer<Channel> {
             pipeline.addLast(PipelineNames.TLS, tls.newHandler(state.config().timeouts().handshake().toMillis()))
                     .addLast(PipelineNames.TLS_GATE, new TlsHandshakeGate());
         }
-        pipeline.addLast(PipelineNames.FRONTEND, new FrontendHandler(route, state));
+        pipeline.addLast(PipelineNames.FRONTEND, new FrontendHandler(route, state, route.dialer()));
     }
 }

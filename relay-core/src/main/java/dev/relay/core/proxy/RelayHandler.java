@@ -1,5 +1,7 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.base.Direction;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,5 +1,7 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.base.Direction;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;

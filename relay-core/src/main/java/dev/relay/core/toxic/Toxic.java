@@ -1,7 +1,7 @@
 package dev.relay.core.toxic;
 
 import dev.relay.core.config.ConfigException;
-import dev.relay.core.proxy.Direction;
+import dev.relay.core.base.Direction;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.relay.core.toxiproxy;
 import dev.relay.core.toxic.ToxicType;
 import dev.relay.core.toxiproxy.ToxiproxyApi;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relay.core.proxy.Direction;
+import dev.relay.core.base.Direction;
 
 import java.util.Locale;
 import java.util.function.Predicate;

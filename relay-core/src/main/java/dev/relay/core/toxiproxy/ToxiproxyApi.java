@@ -12,7 +12,7 @@ import dev.relay.core.RelayStartException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.base.Addresses;
-import dev.relay.core.proxy.Direction;
+import dev.relay.core.base.Direction;
 import dev.relay.core.proxy.RouteContext;
 
 import java.net.SocketAddress;

@@ -1,5 +1,8 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.toxic.ToxicHandler;
+import dev.relay.core.base.Direction;
+
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.metrics.RelayCounters;

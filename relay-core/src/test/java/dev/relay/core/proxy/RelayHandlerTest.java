@@ -1,5 +1,7 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.base.Direction;
+
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.metrics.RelayCounter;

@@ -1,20 +1,19 @@
-package dev.relay.core.proxy;
+package dev.relay.core.base;
 
-import dev.relay.core.metrics.RelayCounter;
-
-/** Which way bytes move through a relayed connection. */
+/**
+ * Which way bytes move through a relayed connection: the relay's two pipelines and a toxic's {@code stream} both
+ * speak of it, so it lives on the ground floor.
+ */
 public enum Direction {
     /** From the client to the upstream. */
-    UPSTREAM("client->upstream", RelayCounter.BYTES_UPSTREAM),
+    UPSTREAM("client->upstream"),
     /** From the upstream back to the client. */
-    DOWNSTREAM("upstream->client", RelayCounter.BYTES_DOWNSTREAM);
+    DOWNSTREAM("upstream->client");
 
     private final String label;
-    private final RelayCounter bytesCounter;
 
-    Direction(String label, RelayCounter bytesCounter) {
+    Direction(String label) {
         this.label = label;
-        this.bytesCounter = bytesCounter;
     }
 
     /** The side whose reads feed this direction. */
@@ -24,10 +23,6 @@ public enum Direction {
 
     public Direction opposite() {
         return this == UPSTREAM ? DOWNSTREAM : UPSTREAM;
-    }
-
-    RelayCounter bytesCounter() {
-        return bytesCounter;
     }
 
     @Override

@@ -1,8 +1,6 @@
-package dev.relay.core.proxy;
+package dev.relay.core.toxic;
 
-import dev.relay.core.toxic.Toxic;
-import dev.relay.core.toxic.ToxicSet;
-import dev.relay.core.toxic.ToxicType;
+import dev.relay.core.base.Direction;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,20 +16,20 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Applies a route's toxics to one direction of one connection. It sits before the {@link RelayHandler} on the
- * direction's source channel: chunks that a toxic delays wait in a queue, in order, and go on when due; the FIN
- * waits behind them. Once the queue holds {@value #HIGH_WATER} bytes the source stops reading (auto-read off)
+ * Applies a route's toxics to one direction of one connection: a pipeline stage that sits before the relay's own
+ * handler on the direction's source channel. Chunks that a toxic delays wait in a queue, in order, and go on when
+ * due; the FIN waits behind them. Once the queue holds {@value #HIGH_WATER} bytes the source stops reading (auto-read off)
  * until it is down to half, so a slow toxic bounds memory as a slow reader does. Everything runs on the
  * connection's event loop; every buffer is released or handed on, and timers end with the handler.
  */
-final class ToxicHandler extends ChannelInboundHandlerAdapter {
+public final class ToxicHandler extends ChannelInboundHandlerAdapter {
 
-    static final int HIGH_WATER = 64 * 1024;
+    public static final int HIGH_WATER = 64 * 1024;
     private static final int LOW_WATER = 32 * 1024;
 
     private final ToxicSet toxics;
     private final Direction direction;
-    private final RelayConnection connection;
+    private final ToxicTarget connection;
     /** Each toxic's roll of its toxicity for this connection, by name, kept while the toxic lasts. */
     private final Map<String, Boolean> affected = new HashMap<>();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -51,7 +49,7 @@ final class ToxicHandler extends ChannelInboundHandlerAdapter {
 
     private static final Object CLOSE = new Object();
 
-    ToxicHandler(ToxicSet toxics, Direction direction, RelayConnection connection) {
+    public ToxicHandler(ToxicSet toxics, Direction direction, ToxicTarget connection) {
         this.toxics = toxics;
         this.direction = direction;
         this.connection = connection;
@@ -154,7 +152,7 @@ final class ToxicHandler extends ChannelInboundHandlerAdapter {
     private void armTimers(List<Toxic> active) {
         Toxic timeout = find(active, ToxicType.TIMEOUT);
         if (timeout != null && timeoutClose == null && timeout.attribute("timeout") > 0) {
-            timeoutClose = ctx.executor().schedule(() -> connection.close(CloseReason.ERROR, "timeout toxic"),
+            timeoutClose = ctx.executor().schedule(() -> connection.closeByToxic("timeout toxic"),
                     timeout.attribute("timeout"), TimeUnit.MILLISECONDS);
         }
         Toxic resetPeer = find(active, ToxicType.RESET_PEER);
@@ -210,7 +208,7 @@ final class ToxicHandler extends ChannelInboundHandlerAdapter {
                 ctx.fireChannelRead(piece);
                 sent = true;
             } else if (item == CLOSE) {
-                connection.close(CloseReason.ERROR, "limit_data toxic");
+                connection.closeByToxic("limit_data toxic");
             } else {
                 if (sent) {
                     ctx.fireChannelReadComplete();
@@ -234,7 +232,7 @@ final class ToxicHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Bytes waiting in the queue now; on the connection's event loop. */
-    long pendingBytes() {
+    public long pendingBytes() {
         return pendingBytes;
     }
 
