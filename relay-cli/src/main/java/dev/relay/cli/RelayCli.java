@@ -3,7 +3,7 @@ package dev.relay.cli;
 import ch.qos.logback.classic.Level;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
-import dev.relay.core.RelayStartException;
+import dev.relay.core.base.RelayStartException;
 import dev.relay.core.RelayVersion;
 import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.file.ConfigFileException;

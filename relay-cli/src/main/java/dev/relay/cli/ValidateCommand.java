@@ -2,7 +2,7 @@ package dev.relay.cli;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import dev.relay.core.Counted;
+import dev.relay.core.base.Counted;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.file.ConfigFile;
 import dev.relay.core.config.file.ConfigFileException;

@@ -1,5 +1,7 @@
 package dev.relay.core;
 
+import dev.relay.core.base.RelayStartException;
+import dev.relay.core.server.ReloadResult;
 import dev.relay.core.config.Balance;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;

@@ -2,9 +2,8 @@ package dev.relay.core.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import dev.relay.core.RelayServer;
-import dev.relay.core.RelayStartException;
-import dev.relay.core.ReloadResult;
+import dev.relay.core.base.RelayStartException;
+import dev.relay.core.server.ReloadResult;
 import dev.relay.core.capture.PcapCapture;
 import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.file.ConfigFileException;
@@ -55,13 +54,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Failed requests are logged in one line each, a few a minute at most: a client cannot flood the log. */
     private static final RateLimitedLog failures = new RateLimitedLog(log, 10_000);
 
-    private final RelayServer relay;
+    private final RelayControl relay;
     private final BearerToken token;
     private final Executor worker;
     private final byte[] statusPage;
     private final ConnectionSnapshots snapshots;
 
-    AdminHandler(RelayServer relay, BearerToken token, Executor worker, byte[] statusPage,
+    AdminHandler(RelayControl relay, BearerToken token, Executor worker, byte[] statusPage,
                  ConnectionSnapshots snapshots) {
         this.relay = relay;
         this.token = token;

@@ -1,8 +1,7 @@
 package dev.relay.core.admin;
 
-import dev.relay.core.RelayServer;
-import dev.relay.core.RelayStartException;
-import dev.relay.core.UnixListenPath;
+import dev.relay.core.base.RelayStartException;
+import dev.relay.core.server.UnixListenPath;
 import dev.relay.core.config.AdminConfig;
 import dev.relay.core.http.InOrderResponses;
 import dev.relay.core.proxy.AcceptFailureHandler;
@@ -56,7 +55,7 @@ public final class AdminServer implements AutoCloseable {
      * Binds the admin listener on an event loop of its own: whatever a client sends it (a scrape storm, paths that
      * cost work, pipelined requests) is done on that loop and the worker, never on the loops that relay bytes.
      */
-    public static AdminServer start(RelayServer relay, AdminConfig config, Transport transport) {
+    public static AdminServer start(RelayControl relay, AdminConfig config, Transport transport) {
         BearerToken token = config.tokenFile() == null ? null : BearerToken.fromFile(config.tokenFile());
         UnixListenPath.claim(config.listen());
         relay.metrics().exportJvm();

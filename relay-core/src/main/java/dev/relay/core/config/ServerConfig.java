@@ -81,6 +81,13 @@ public record ServerConfig(
         return routes.stream().anyMatch(RouteConfig::usesUnixSockets);
     }
 
+    /** Whether an upstream is a hostname, which the DNS client resolves (so the resolver is built at start). */
+    public boolean namesAnUpstreamHost() {
+        return routes.stream().flatMap(route -> route.upstreams().stream())
+                .anyMatch(upstream -> upstream.address().toSocketAddress() instanceof java.net.InetSocketAddress inet
+                        && inet.isUnresolved());
+    }
+
     public Optional<RouteConfig> route(String name) {
         return routes.stream().filter(r -> r.name().equals(name)).findFirst();
     }

@@ -1,7 +1,7 @@
 package dev.relay.core.tools;
 
-import dev.relay.core.RelayStartException;
-import dev.relay.core.UnixListenPath;
+import dev.relay.core.base.RelayStartException;
+import dev.relay.core.server.UnixListenPath;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.proxy.AcceptFailureHandler;
 import dev.relay.core.base.Addresses;

@@ -2,7 +2,7 @@ package dev.relay.core.toxiproxy;
 
 import dev.relay.core.toxiproxy.ToxiproxyApi;
 import dev.relay.core.RelayServer;
-import dev.relay.core.RelayStartException;
+import dev.relay.core.base.RelayStartException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.http.RequestTarget;
 import dev.relay.core.base.RateLimitedLog;

@@ -1,5 +1,6 @@
-package dev.relay.core;
+package dev.relay.core.server;
 
+import dev.relay.core.base.RelayStartException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.TestRelay;

@@ -1,4 +1,4 @@
-package dev.relay.core;
+package dev.relay.core.server;
 
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.proxy.ConnectionRegistry;

@@ -1,4 +1,4 @@
-package dev.relay.core;
+package dev.relay.core.server;
 
 import java.util.List;
 

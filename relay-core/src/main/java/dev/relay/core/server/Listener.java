@@ -1,4 +1,4 @@
-package dev.relay.core;
+package dev.relay.core.server;
 
 import dev.relay.core.proxy.ListenerRoutes;
 import io.netty.channel.Channel;

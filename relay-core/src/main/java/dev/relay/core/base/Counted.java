@@ -1,4 +1,4 @@
-package dev.relay.core;
+package dev.relay.core.base;
 
 /** A number with its noun, in the right number: "1 route", "2 routes". For log lines and messages. */
 public final class Counted {

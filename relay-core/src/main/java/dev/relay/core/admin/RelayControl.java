@@ -1,0 +1,37 @@
+package dev.relay.core.admin;
+
+import dev.relay.core.metrics.RelayMetrics;
+import dev.relay.core.proxy.ConnectionRegistry;
+import dev.relay.core.proxy.RouteContext;
+import dev.relay.core.server.ReloadResult;
+
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the admin API reads of a running relay and asks of it, and no more: the admin knows the relay through this,
+ * not through the server that implements it ({@link dev.relay.core.RelayServer}).
+ */
+public interface RelayControl {
+
+    /** The running routes, by name: their live config, upstream pool, counters and drain switch. */
+    Map<String, RouteContext> routes();
+
+    /** The connections open right now. */
+    ConnectionRegistry connections();
+
+    /** The addresses {@code route}'s listeners are bound to. */
+    List<SocketAddress> localAddresses(String route);
+
+    RelayMetrics metrics();
+
+    /** True once the relay is stopping: health answers 503 while connections drain. */
+    boolean isStopping();
+
+    /** True when the relay knows where to read its config again, so that a reload can be asked for. */
+    boolean hasConfigSource();
+
+    /** Reads the config from its source and applies it; throws, changing nothing, when it cannot. Blocks. */
+    ReloadResult reloadFromSource();
+}
