@@ -3,6 +3,7 @@ package dev.relay.core.admin;
 import dev.relay.core.base.RelayStartException;
 import dev.relay.core.server.UnixListenPath;
 import dev.relay.core.config.AdminConfig;
+import dev.relay.core.http.HttpService;
 import dev.relay.core.http.InOrderResponses;
 import dev.relay.core.proxy.AcceptFailureHandler;
 import dev.relay.core.base.Addresses;
@@ -61,7 +62,7 @@ public final class AdminServer implements AutoCloseable {
         relay.metrics().exportJvm();
         byte[] statusPage = statusPage();
         ExecutorService worker = Executors.newSingleThreadExecutor(new DefaultThreadFactory("relay-admin-work", true));
-        ConnectionSnapshots snapshots = new ConnectionSnapshots();
+        HttpService api = AdminApi.service(relay, token, worker, statusPage, new ConnectionSnapshots());
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-admin", true),
                 transport.ioHandlerFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -76,7 +77,7 @@ public final class AdminServer implements AutoCloseable {
                                 new HttpServerCodec(),
                                 new HttpObjectAggregator(MAX_REQUEST_BYTES),
                                 new InOrderResponses(),
-                                new AdminHandler(relay, token, worker, statusPage, snapshots));
+                                api);
                     }
                 });
         if (config.listen() instanceof dev.relay.core.config.Endpoint.Inet) {

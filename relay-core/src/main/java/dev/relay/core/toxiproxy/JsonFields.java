@@ -1,7 +1,8 @@
 package dev.relay.core.toxiproxy;
 
 import dev.relay.core.toxic.ToxicType;
-import dev.relay.core.toxiproxy.ToxiproxyApi;
+import dev.relay.core.http.HttpError;
+import dev.relay.core.http.Reply;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.core.base.Direction;
 
@@ -10,7 +11,7 @@ import java.util.function.Predicate;
 
 /**
  * Reads the fields of a Toxiproxy API request body as Toxiproxy does: each field must have its JSON type (a string
- * where a number belongs is a bad request body), and every refusal is a {@link ToxiproxyError} in Toxiproxy's own
+ * where a number belongs is a bad request body), and every refusal is a {@link HttpError} in Toxiproxy's own
  * words, never Java's.
  */
 final class JsonFields {
@@ -22,7 +23,7 @@ final class JsonFields {
         try {
             return ToxicType.parse(text);
         } catch (RuntimeException e) {
-            throw new ToxiproxyError(400, "invalid toxic type");
+            throw new HttpError(400, "invalid toxic type");
         }
     }
 
@@ -30,7 +31,7 @@ final class JsonFields {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "upstream" -> Direction.UPSTREAM;
             case "downstream" -> Direction.DOWNSTREAM;
-            default -> throw new ToxiproxyError(400, "stream was invalid, can be either upstream or downstream");
+            default -> throw new HttpError(400, "stream was invalid, can be either upstream or downstream");
         };
     }
 
@@ -53,30 +54,30 @@ final class JsonFields {
             return null;
         }
         if (!wanted.test(value)) {
-            throw new ToxiproxyError(400, "bad request body: " + field + " must be " + what);
+            throw new HttpError(400, "bad request body: " + field + " must be " + what);
         }
         return value;
     }
 
     static Number number(JsonNode value, String field) {
         if (value == null || !value.isNumber()) {
-            throw new ToxiproxyError(400, "bad request body: " + field + " must be a number");
+            throw new HttpError(400, "bad request body: " + field + " must be a number");
         }
         return value.numberValue();
     }
 
     static JsonNode object(JsonNode node) {
         if (!node.isObject()) {
-            throw new ToxiproxyError(400, "bad request body: expected a JSON object");
+            throw new HttpError(400, "bad request body: expected a JSON object");
         }
         return node;
     }
 
     static JsonNode read(String body) {
         try {
-            return body == null || body.isBlank() ? ToxiproxyApi.JSON.createObjectNode() : ToxiproxyApi.JSON.readTree(body);
+            return body == null || body.isBlank() ? Reply.JSON.createObjectNode() : Reply.JSON.readTree(body);
         } catch (java.io.IOException e) {
-            throw new ToxiproxyError(400, "bad request body: " + e.getMessage());
+            throw new HttpError(400, "bad request body: " + e.getMessage());
         }
     }
 }

@@ -1,22 +1,22 @@
 package dev.relay.core.toxiproxy;
 
-import dev.relay.core.toxic.ToxicType;
-import dev.relay.core.toxic.ToxicSet;
-import dev.relay.core.toxic.Toxic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.core.RelayServer;
-import dev.relay.core.base.RelayStartException;
-import dev.relay.core.config.Endpoint;
-import dev.relay.core.config.RouteConfig;
-import dev.relay.core.base.Addresses;
 import dev.relay.core.base.Direction;
-import dev.relay.core.proxy.RouteContext;
+import dev.relay.core.base.RelayStartException;
+import dev.relay.core.http.HttpError;
+import dev.relay.core.http.Reply;
+import dev.relay.core.http.Request;
+import dev.relay.core.http.Routes;
+import dev.relay.core.toxic.Toxic;
+import dev.relay.core.toxic.ToxicType;
+import dev.relay.core.toxiproxy.ProxyRegistry.Proxy;
 
-import java.net.SocketAddress;
-import java.util.ArrayList;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,194 +24,155 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Toxiproxy's HTTP API over a relay: proxies are routes, toxics are the routes' toxics, with Toxiproxy's paths,
- * JSON shapes and status codes, so its clients work unchanged. One request at a time (the server calls it from
- * one worker thread): a change rebuilds the relay's routes through a reload, which keeps every other proxy's
- * connections open.
- *
- * <p>Over 300 lines, knowingly: routing, the proxy registry and the JSON views are still one class; a routing table
- * shared with the admin listener (the {@code http} package) and a registry of its own are the planned split.
+ * Toxiproxy's HTTP API over a relay: proxies are routes ({@link ProxyRegistry}), toxics are the routes' toxics,
+ * with Toxiproxy's paths, JSON shapes and status codes, so its clients work unchanged. The endpoints run one at a
+ * time on the server's worker thread.
  */
 final class ToxiproxyApi {
 
     /** The Toxiproxy version whose API this follows. */
     static final String VERSION = "2.12.0";
-    static final ObjectMapper JSON = new ObjectMapper();
-
-    /** A proxy as the API knows it, enabled or not; a disabled one has no route, so its port refuses. */
-    private static final class Proxy {
-        final String name;
-        String listen;
-        String upstream;
-        boolean enabled = true;
-        final List<Toxic> toxics = new ArrayList<>();
-
-        Proxy(String name, String listen, String upstream) {
-            this.name = name;
-            this.listen = listen;
-            this.upstream = upstream;
-        }
-    }
-
-    /** An answer: a status and a JSON (or, for /version, plain) body. */
-    record Answer(int status, String body, boolean json) {
-        static Answer json(int status, JsonNode body) {
-            return new Answer(status, body == null ? "" : body.toString(), true);
-        }
-    }
+    private static final ObjectMapper JSON = Reply.JSON;
 
     private final RelayServer relay;
-    private final Map<String, Proxy> proxies = new LinkedHashMap<>();
+    private final ProxyRegistry proxies;
 
     ToxiproxyApi(RelayServer relay) {
         this.relay = relay;
+        this.proxies = new ProxyRegistry(relay);
     }
 
-    Answer handle(String method, String path, String body) {
-        try {
-            return route(method, path, body);
-        } catch (ToxiproxyError e) {
-            return error(e.status, e.getMessage());
-        } catch (RelayStartException | IllegalArgumentException e) {
-            return error(400, e.getMessage());
-        }
-    }
-
-    private Answer route(String method, String path, String body) {
-        String[] parts = path.split("/");
-        if (path.equals("/version") && method.equals("GET")) {
-            // JSON since Toxiproxy 2.7, as its clients now expect.
-            ObjectNode version = JSON.createObjectNode();
-            version.put("version", VERSION);
-            return Answer.json(200, version);
-        }
-        if (path.equals("/metrics") && method.equals("GET")) {
-            // Toxiproxy serves Prometheus metrics here since 2.4; these are the relay's own.
-            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
-            try {
-                relay.metrics().writeTo(text);
-            } catch (java.io.IOException e) {
-                throw new ToxiproxyError(500, "cannot write metrics");
-            }
-            return new Answer(200, text.toString(java.nio.charset.StandardCharsets.UTF_8), false);
-        }
-        if (path.equals("/reset") && method.equals("POST")) {
-            proxies.values().forEach(p -> {
-                p.enabled = true;
-                p.toxics.clear();
-            });
-            apply();
-            return Answer.json(204, null);
-        }
-        if (path.equals("/populate") && method.equals("POST")) {
-            return populate(body);
-        }
-        if (path.equals("/proxies")) {
-            if (method.equals("GET")) {
-                ObjectNode all = JSON.createObjectNode();
-                proxies.values().forEach(p -> all.set(p.name, view(p)));
-                return Answer.json(200, all);
-            }
-            if (method.equals("POST")) {
-                return Answer.json(201, view(create(JsonFields.read(body))));
-            }
-        }
-        if (parts.length >= 3 && parts[1].equals("proxies")) {
-            Proxy proxy = proxies.get(parts[2]);
-            if (proxy == null) {
-                throw new ToxiproxyError(404, "proxy not found");
-            }
-            if (parts.length == 3) {
-                return proxyAction(method, proxy, body);
-            }
-            if (parts.length == 4 && parts[3].equals("toxics")) {
-                if (method.equals("GET")) {
+    /** The routing table, each endpoint answering Toxiproxy's way. */
+    Routes routes() {
+        return new Routes()
+                // JSON since Toxiproxy 2.7, as its clients now expect.
+                .add("GET", "/version", guarded(request -> json(200, JSON.createObjectNode().put("version", VERSION))))
+                // Toxiproxy serves Prometheus metrics here since 2.4; these are the relay's own.
+                .add("GET", "/metrics", guarded(request -> metrics()))
+                .add("POST", "/reset", guarded(request -> {
+                    proxies.reset();
+                    return json(204, null);
+                }))
+                .add("POST", "/populate", guarded(request -> populate(request.body())))
+                .add("GET", "/proxies", guarded(request -> {
+                    ObjectNode all = JSON.createObjectNode();
+                    proxies.all().forEach(p -> all.set(p.name, view(p)));
+                    return json(200, all);
+                }))
+                .add("POST", "/proxies", guarded(request -> json(201, view(create(JsonFields.read(request.body()))))))
+                .add("GET", "/proxies/{proxy}", guarded(request -> json(200, view(proxy(request)))))
+                .add("POST", "/proxies/{proxy}", guarded(this::updateProxy))
+                .add("PATCH", "/proxies/{proxy}", guarded(this::updateProxy))
+                .add("DELETE", "/proxies/{proxy}", guarded(request -> {
+                    proxies.remove(proxy(request));
+                    return json(204, null);
+                }))
+                .add("GET", "/proxies/{proxy}/toxics", guarded(request -> {
                     ArrayNode list = JSON.createArrayNode();
-                    proxy.toxics.forEach(t -> list.add(view(t)));
-                    return Answer.json(200, list);
-                }
-                if (method.equals("POST")) {
-                    Toxic toxic = toxic(JsonFields.read(body), null);
-                    if (proxy.toxics.stream().anyMatch(t -> t.name().equals(toxic.name()))) {
-                        throw new ToxiproxyError(409, "toxic already exists");
-                    }
-                    proxy.toxics.add(toxic);
-                    sync(proxy);
-                    return Answer.json(200, view(toxic));
-                }
-            }
-            if (parts.length == 5 && parts[3].equals("toxics")) {
-                return toxicAction(method, proxy, parts[4], body);
-            }
-        }
-        throw new ToxiproxyError(404, "no such endpoint: " + method + " " + path);
+                    proxy(request).toxics.forEach(t -> list.add(view(t)));
+                    return json(200, list);
+                }))
+                .add("POST", "/proxies/{proxy}/toxics", guarded(this::addToxic))
+                .add("GET", "/proxies/{proxy}/toxics/{toxic}", guarded(request -> json(200, view(
+                        proxy(request).toxics.get(toxicAt(request))))))
+                .add("POST", "/proxies/{proxy}/toxics/{toxic}", guarded(this::updateToxic))
+                .add("PATCH", "/proxies/{proxy}/toxics/{toxic}", guarded(this::updateToxic))
+                .add("DELETE", "/proxies/{proxy}/toxics/{toxic}", guarded(request -> {
+                    Proxy proxy = proxy(request);
+                    proxy.toxics.remove(toxicAt(request));
+                    proxies.sync(proxy);
+                    return json(204, null);
+                }));
     }
 
-    private Answer proxyAction(String method, Proxy proxy, String body) {
-        switch (method) {
-            case "GET" -> {
-                return Answer.json(200, view(proxy));
-            }
-            case "POST", "PATCH" -> {
-                JsonNode change = JsonFields.object(JsonFields.read(body));
-                proxy.listen = withPort(JsonFields.text(change, "listen", proxy.listen));
-                proxy.upstream = JsonFields.text(change, "upstream", proxy.upstream);
-                proxy.enabled = JsonFields.bool(change, "enabled", proxy.enabled);
-                apply();
-                return Answer.json(200, view(proxy));
-            }
-            case "DELETE" -> {
-                proxies.remove(proxy.name);
-                apply();
-                return Answer.json(204, null);
-            }
-            default -> throw new ToxiproxyError(405, "method not allowed");
-        }
+    /** Toxiproxy's error body: {@code {"error": ..., "status": ...}}. */
+    static Reply error(HttpError error) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("error", error.getMessage());
+        node.put("status", error.status());
+        return json(error.status(), node);
     }
 
-    private Answer toxicAction(String method, Proxy proxy, String name, String body) {
-        int at = -1;
-        for (int i = 0; i < proxy.toxics.size(); i++) {
-            if (proxy.toxics.get(i).name().equals(name)) {
-                at = i;
+    /** A config the relay refuses (an address it cannot bind or parse) is the client's bad request, with why. */
+    private static Routes.Endpoint guarded(Routes.Endpoint endpoint) {
+        return request -> {
+            try {
+                return endpoint.answer(request);
+            } catch (RelayStartException | IllegalArgumentException e) {
+                throw new HttpError(400, e.getMessage());
             }
-        }
-        if (at < 0) {
-            throw new ToxiproxyError(404, "toxic not found");
-        }
-        Toxic current = proxy.toxics.get(at);
-        switch (method) {
-            case "GET" -> {
-                return Answer.json(200, view(current));
-            }
-            case "POST", "PATCH" -> {
-                Toxic updated = toxic(JsonFields.read(body), current);
-                proxy.toxics.set(at, updated);
-                sync(proxy);
-                return Answer.json(200, view(updated));
-            }
-            case "DELETE" -> {
-                proxy.toxics.remove(at);
-                sync(proxy);
-                return Answer.json(204, null);
-            }
-            default -> throw new ToxiproxyError(405, "method not allowed");
-        }
+        };
     }
 
-    private Answer populate(String body) {
+    private static Reply json(int status, JsonNode body) {
+        return Reply.json(status, body);
+    }
+
+    private Reply metrics() {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        try {
+            relay.metrics().writeTo(text);
+        } catch (IOException e) {
+            throw new HttpError(500, "cannot write metrics");
+        }
+        return Reply.text(200, "text/plain; charset=utf-8", text.toByteArray());
+    }
+
+    private Proxy proxy(Request request) {
+        return proxies.get(request.path("proxy"));
+    }
+
+    private Reply updateProxy(Request request) {
+        Proxy proxy = proxy(request);
+        JsonNode change = JsonFields.object(JsonFields.read(request.body()));
+        proxies.update(proxy, JsonFields.text(change, "listen", proxy.listen),
+                JsonFields.text(change, "upstream", proxy.upstream), JsonFields.bool(change, "enabled", proxy.enabled));
+        return json(200, view(proxy));
+    }
+
+    private Reply addToxic(Request request) {
+        Proxy proxy = proxy(request);
+        Toxic toxic = toxic(JsonFields.read(request.body()), null);
+        if (proxy.toxics.stream().anyMatch(t -> t.name().equals(toxic.name()))) {
+            throw new HttpError(409, "toxic already exists");
+        }
+        proxy.toxics.add(toxic);
+        proxies.sync(proxy);
+        return json(200, view(toxic));
+    }
+
+    private Reply updateToxic(Request request) {
+        Proxy proxy = proxy(request);
+        int at = toxicAt(request);
+        Toxic updated = toxic(JsonFields.read(request.body()), proxy.toxics.get(at));
+        proxy.toxics.set(at, updated);
+        proxies.sync(proxy);
+        return json(200, view(updated));
+    }
+
+    /** Where the request's toxic is in its proxy's list; Toxiproxy's 404 when it has none of that name. */
+    private int toxicAt(Request request) {
+        List<Toxic> toxics = proxy(request).toxics;
+        String name = request.path("toxic");
+        for (int i = 0; i < toxics.size(); i++) {
+            if (toxics.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new HttpError(404, "toxic not found");
+    }
+
+    private Reply populate(String body) {
         JsonNode list = JsonFields.read(body);
         if (!list.isArray()) {
-            throw new ToxiproxyError(400, "expected a list of proxies");
+            throw new HttpError(400, "expected a list of proxies");
         }
         ArrayNode created = JSON.createArrayNode();
         for (JsonNode item : list) {
-            Proxy existing = proxies.get(JsonFields.text(JsonFields.object(item), "name", ""));
+            Proxy existing = proxies.find(JsonFields.text(JsonFields.object(item), "name", ""));
             if (existing != null) {
-                existing.listen = withPort(JsonFields.text(item, "listen", existing.listen));
-                existing.upstream = JsonFields.text(item, "upstream", existing.upstream);
-                existing.enabled = JsonFields.bool(item, "enabled", true);
-                apply();
+                proxies.update(existing, JsonFields.text(item, "listen", existing.listen),
+                        JsonFields.text(item, "upstream", existing.upstream), JsonFields.bool(item, "enabled", true));
                 created.add(view(existing));
             } else {
                 created.add(view(create(item)));
@@ -219,80 +180,17 @@ final class ToxiproxyApi {
         }
         ObjectNode answer = JSON.createObjectNode();
         answer.set("proxies", created);
-        return Answer.json(201, answer);
+        return json(201, answer);
     }
 
     private Proxy create(JsonNode spec) {
         String name = JsonFields.text(JsonFields.object(spec), "name", "");
         String upstream = JsonFields.text(spec, "upstream", "");
         if (name.isEmpty() || upstream.isEmpty()) {
-            throw new ToxiproxyError(400, "missing required field: " + (name.isEmpty() ? "name" : "upstream"));
+            throw new HttpError(400, "missing required field: " + (name.isEmpty() ? "name" : "upstream"));
         }
-        if (proxies.containsKey(name)) {
-            throw new ToxiproxyError(409, "proxy already exists");
-        }
-        Proxy proxy = new Proxy(name, withPort(JsonFields.text(spec, "listen", "127.0.0.1:0")), upstream);
-        proxy.enabled = JsonFields.bool(spec, "enabled", true);
-        proxies.put(name, proxy);
-        try {
-            apply();
-        } catch (RuntimeException e) {
-            proxies.remove(name);
-            apply();
-            throw e;
-        }
-        return proxy;
-    }
-
-    /**
-     * {@code listen}, with port 0 replaced by a port free now: each proxy keeps a port of its own across
-     * disable/enable, and two proxies asking for port 0 do not ask for the same address.
-     */
-    private static String withPort(String listen) {
-        Endpoint endpoint = Endpoint.parse(listen);
-        if (!(endpoint instanceof Endpoint.Inet inet) || inet.port() != 0) {
-            return listen;
-        }
-        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-            probe.bind(new java.net.InetSocketAddress(inet.isWildcard() ? "0.0.0.0" : inet.host(), 0));
-            String host = inet.isWildcard() ? "" : inet.host().contains(":") ? "[" + inet.host() + "]" : inet.host();
-            return host + ":" + probe.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new ToxiproxyError(400, "cannot find a free port on " + inet.host() + ": " + e.getMessage());
-        }
-    }
-
-    /** Makes the relay's routes the enabled proxies, then gives each route its proxy's toxics. */
-    private void apply() {
-        List<RouteConfig> routes = new ArrayList<>();
-        for (Proxy p : proxies.values()) {
-            if (p.enabled) {
-                routes.add(RouteConfig.builder(p.name).listen(Endpoint.parse(p.listen))
-                        .upstream(Endpoint.parse(p.upstream)).connectRetries(0).build());
-            }
-        }
-        relay.reload(relay.config().withRoutes(routes));
-        proxies.values().stream().filter(p -> p.enabled).forEach(this::sync);
-    }
-
-    private void sync(Proxy proxy) {
-        RouteContext route = relay.routes().get(proxy.name);
-        if (route == null) {
-            return;
-        }
-        ToxicSet set = route.toxics();
-        for (Toxic running : set.list()) {
-            if (proxy.toxics.stream().noneMatch(t -> t.name().equals(running.name()))) {
-                set.remove(running.name());
-            }
-        }
-        for (Toxic toxic : proxy.toxics) {
-            if (set.list().stream().anyMatch(t -> t.name().equals(toxic.name()))) {
-                set.update(toxic);
-            } else {
-                set.add(toxic);
-            }
-        }
+        return proxies.create(name, JsonFields.text(spec, "listen", "127.0.0.1:0"), upstream,
+                JsonFields.bool(spec, "enabled", true));
     }
 
     /**
@@ -302,7 +200,7 @@ final class ToxiproxyApi {
      */
     private static Toxic toxic(JsonNode spec, Toxic current) {
         if (!spec.isObject()) {
-            throw new ToxiproxyError(400, "bad request body: expected a JSON object");
+            throw new HttpError(400, "bad request body: expected a JSON object");
         }
         ToxicType type = current != null ? current.type() : JsonFields.toxicType(JsonFields.text(spec, "type", ""));
         Direction stream = current != null && !spec.has("stream") ? current.stream()
@@ -310,14 +208,14 @@ final class ToxiproxyApi {
         double toxicity = spec.has("toxicity") ? JsonFields.number(spec.get("toxicity"), "toxicity").doubleValue()
                 : current != null ? current.toxicity() : 1.0;
         if (toxicity < 0 || toxicity > 1) {
-            throw new ToxiproxyError(400, "bad request body: toxicity must be from 0 to 1");
+            throw new HttpError(400, "bad request body: toxicity must be from 0 to 1");
         }
         String name = current != null ? current.name()
                 : JsonFields.text(spec, "name", type.label() + "_" + stream.name().toLowerCase(Locale.ROOT));
         Map<String, Long> attributes = new LinkedHashMap<>(current == null ? Map.of() : current.attributes());
         JsonNode given = spec.path("attributes");
         if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
-            throw new ToxiproxyError(400, "bad request body: attributes must be an object");
+            throw new HttpError(400, "bad request body: attributes must be an object");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
@@ -330,23 +228,12 @@ final class ToxiproxyApi {
     private ObjectNode view(Proxy p) {
         ObjectNode node = JSON.createObjectNode();
         node.put("name", p.name);
-        node.put("listen", boundAddress(p));
+        node.put("listen", proxies.boundAddress(p));
         node.put("upstream", p.upstream);
         node.put("enabled", p.enabled);
         ArrayNode toxics = node.putArray("toxics");
         p.toxics.forEach(t -> toxics.add(view(t)));
         return node;
-    }
-
-    /** Where the proxy listens: the bound address while enabled (the real port when 0 was asked for). */
-    private String boundAddress(Proxy p) {
-        if (p.enabled && relay.routes().containsKey(p.name)) {
-            List<SocketAddress> bound = relay.localAddresses(p.name);
-            if (!bound.isEmpty()) {
-                return Addresses.format(bound.get(0));
-            }
-        }
-        return p.listen;
     }
 
     private static ObjectNode view(Toxic t) {
@@ -359,18 +246,4 @@ final class ToxiproxyApi {
         t.attributes().forEach(attributes::put);
         return node;
     }
-
-    /** The answer to a request that could not be read at all. */
-    static Answer badRequest(String message) {
-        return error(400, message);
-    }
-
-    private static Answer error(int status, String message) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("error", message);
-        node.put("status", status);
-        return Answer.json(status, node);
-    }
-
-
 }

@@ -1,42 +1,29 @@
 package dev.relay.core.toxiproxy;
 
-import dev.relay.core.toxiproxy.ToxiproxyApi;
 import dev.relay.core.RelayServer;
+import dev.relay.core.base.Addresses;
 import dev.relay.core.base.RelayStartException;
 import dev.relay.core.config.Endpoint;
-import dev.relay.core.http.RequestTarget;
-import dev.relay.core.base.RateLimitedLog;
 import dev.relay.core.config.ServerConfig;
-import dev.relay.core.proxy.AcceptFailureHandler;
-import dev.relay.core.base.Addresses;
 import dev.relay.core.config.TransportKind;
+import dev.relay.core.http.HttpService;
+import dev.relay.core.http.InOrderResponses;
+import dev.relay.core.proxy.AcceptFailureHandler;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,8 +44,6 @@ public final class ToxiproxyServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ToxiproxyServer.class);
     private static final int MAX_REQUEST_BYTES = 1 << 20;
-    /** Failed requests are logged in one line each, a few a minute at most. */
-    private static final RateLimitedLog failures = new RateLimitedLog(log, 10_000);
 
     private final RelayServer relay;
     private final EventLoopGroup httpGroup;
@@ -81,8 +66,10 @@ public final class ToxiproxyServer implements AutoCloseable {
         RelayServer relay = RelayServer.start(ServerConfig.of().with(transport, 0, Duration.ZERO)
                 // Toxics reach connections already open, which a spliced one (bytes never in the JVM) could not.
                 .withSplice(false));
-        ToxiproxyApi api = new ToxiproxyApi(relay);
         ExecutorService worker = Executors.newSingleThreadExecutor(new DefaultThreadFactory("relay-toxiproxy-api", true));
+        // One worker answers every request: a change reloads the relay, one at a time.
+        HttpService service = new HttpService("toxiproxy API", new ToxiproxyApi(relay).routes(), worker,
+                request -> null, ToxiproxyApi::error);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-toxiproxy-http", true),
                 NioIoHandler.newFactory());
         ChannelFuture bind = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -91,7 +78,7 @@ public final class ToxiproxyServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                new Handler(api, worker));
+                                new InOrderResponses(), service);
                     }
                 })
                 .bind(listen.toSocketAddress()).awaitUninterruptibly();
@@ -121,57 +108,5 @@ public final class ToxiproxyServer implements AutoCloseable {
         worker.shutdownNow();
         httpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         relay.close();
-    }
-
-    /** Reads a request on the event loop, answers it on the worker, writes the answer back. */
-    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final ToxiproxyApi api;
-        private final ExecutorService worker;
-
-        Handler(ToxiproxyApi api, ExecutorService worker) {
-            this.api = api;
-            this.worker = worker;
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            String method = request.method().name();
-            String body = request.content().toString(StandardCharsets.UTF_8);
-            boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
-            String path;
-            try {
-                path = request.decoderResult().isSuccess() ? RequestTarget.of(request.uri()).path() : null;
-            } catch (RequestTarget.Malformed e) {
-                path = null;
-            }
-            String target = path;
-            // The single worker answers in the order requests came, so pipelined answers keep their order.
-            worker.execute(() -> {
-                ToxiproxyApi.Answer answer;
-                try {
-                    answer = target == null ? ToxiproxyApi.badRequest("malformed request")
-                            : api.handle(method, target, body);
-                } catch (RuntimeException e) {
-                    failures.warn("toxiproxy API: {} {} failed: {}", method, target, e.toString());
-                    answer = new ToxiproxyApi.Answer(500, "{\"error\":\"internal error\",\"status\":500}", true);
-                }
-                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                        HttpResponseStatus.valueOf(answer.status()),
-                        Unpooled.copiedBuffer(answer.body(), StandardCharsets.UTF_8));
-                response.headers().set(HttpHeaderNames.CONTENT_TYPE,
-                        answer.json() ? "application/json" : "text/plain; charset=utf-8");
-                HttpUtil.setContentLength(response, response.content().readableBytes());
-                HttpUtil.setKeepAlive(response, keepAlive);
-                ChannelFuture written = ctx.writeAndFlush(response);
-                if (!keepAlive) {
-                    written.addListener(ChannelFutureListener.CLOSE);
-                }
-            });
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
     }
 }
