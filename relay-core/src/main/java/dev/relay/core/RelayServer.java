@@ -129,7 +129,7 @@ public final class RelayServer implements AutoCloseable, RelayControl {
         try {
             List<String> notApplied = RestartOnlySettings.changedBy(config, next);
             ServerConfig effective = RestartOnlySettings.keptFrom(config, next);
-            RouteTable.checkAddresses(effective, loops.transport());
+            IoLoops.checkAddresses(effective, loops.transport());
             ReloadResult applied = apply(effective);
             ReloadResult result = new ReloadResult(applied.added(), applied.changed(), applied.removed(), notApplied);
             for (String setting : notApplied) {

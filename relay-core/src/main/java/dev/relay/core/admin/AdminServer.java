@@ -5,7 +5,7 @@ import dev.relay.core.server.UnixListenPath;
 import dev.relay.core.config.AdminConfig;
 import dev.relay.core.http.HttpService;
 import dev.relay.core.http.InOrderResponses;
-import dev.relay.core.proxy.AcceptFailureHandler;
+import dev.relay.core.server.AcceptFailureHandler;
 import dev.relay.core.base.Addresses;
 import dev.relay.core.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;

@@ -1,7 +1,6 @@
 package dev.relay.core.base;
 
 import org.slf4j.Logger;
-
 import java.util.concurrent.atomic.AtomicLong;
 
 /**

@@ -1,7 +1,6 @@
 package dev.relay.core.config;
 
 import io.netty.util.NetUtil;
-
 import java.net.InetAddress;
 import java.util.Arrays;
 

@@ -1,7 +1,6 @@
 package dev.relay.core.config;
 
 import io.netty.util.NetUtil;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -1,7 +1,6 @@
 package dev.relay.core.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
-
 import java.util.Map;
 
 /**

@@ -1,7 +1,6 @@
 package dev.relay.core.http;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
-
 import java.util.List;
 import java.util.Map;
 

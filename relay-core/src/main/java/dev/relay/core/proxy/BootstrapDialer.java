@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.proxy.splice.SpliceNative;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.upstream.Upstream;

@@ -1,7 +1,6 @@
 package dev.relay.core.proxy;
 
 import dev.relay.core.base.Direction;
-
 import dev.relay.core.config.EnumLabels;
 
 /** Why a relayed connection ended. Logs and counters share these names. */

@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.proxy.splice.HeldBytes;
 import dev.relay.core.base.Direction;
 
 import io.netty.buffer.ByteBuf;
@@ -16,7 +17,7 @@ import java.util.ArrayDeque;
  * with a FIN. The held bytes (what the kernel had buffered before the FIN) and the FIN go first, either to the
  * splice path or through a {@link RelayHandler} put in this handler's place.
  */
-final class HeldInput extends ChannelInboundHandlerAdapter {
+final class HeldInput extends ChannelInboundHandlerAdapter implements HeldBytes {
 
     private final Direction direction;
     private final RelayConnection connection;
@@ -59,14 +60,16 @@ final class HeldInput extends ChannelInboundHandlerAdapter {
     }
 
     /** Takes the held bytes out, in order; the caller owns them. */
-    ArrayDeque<ByteBuf> takeBytes() {
+    @Override
+    public ArrayDeque<ByteBuf> takeBytes() {
         ArrayDeque<ByteBuf> taken = new ArrayDeque<>(bytes);
         bytes.clear();
         return taken;
     }
 
     /** Whether the channel's input ended while held. */
-    boolean finished() {
+    @Override
+    public boolean finished() {
         return fin;
     }
 
@@ -74,7 +77,8 @@ final class HeldInput extends ChannelInboundHandlerAdapter {
      * Leaves the pipeline, if still in it; whatever is still held is released. Called explicitly because a channel
      * closed while deregistered (during the splice hand-over) never tears its pipeline down.
      */
-    void remove() {
+    @Override
+    public void remove() {
         if (!context.isRemoved()) {
             context.pipeline().remove(this);
         }

@@ -1,7 +1,6 @@
 package dev.relay.core.proxy;
 
 import dev.relay.core.base.Direction;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelDuplexHandler;

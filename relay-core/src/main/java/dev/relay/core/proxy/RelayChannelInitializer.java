@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.proxyheader.ProxyHeaderHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.proxyheader.ClientAddress;
 import dev.relay.core.base.Direction;
 
 import dev.relay.core.base.Addresses;
@@ -8,6 +9,8 @@ import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.toxic.ToxicTarget;
+import dev.relay.core.proxy.splice.SpliceRelay;
+import dev.relay.core.proxy.splice.SplicedPair;
 import dev.relay.core.upstream.Upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -41,7 +44,7 @@ import java.time.Instant;
  * a close). Splitting the close policy into an object of its own would cost every open connection another object
  * and a pointer to it, to save no reader a file: the methods are short and read in the order of a life.
  */
-public final class RelayConnection implements ChannelFutureListener, ToxicTarget {
+public final class RelayConnection implements ChannelFutureListener, ToxicTarget, SplicedPair {
 
     private static final Logger log = LoggerFactory.getLogger(RelayConnection.class);
 
@@ -134,7 +137,8 @@ public final class RelayConnection implements ChannelFutureListener, ToxicTarget
     }
 
     /** The pair is relayed by {@code relay} from now on. */
-    void spliced(SpliceRelay relay) {
+    @Override
+    public void spliced(SpliceRelay relay) {
         splice = relay;
         counters.increment(RelayCounter.CONNECTIONS_SPLICED);
     }
@@ -241,7 +245,8 @@ public final class RelayConnection implements ChannelFutureListener, ToxicTarget
         return direction == Direction.UPSTREAM ? upstreamFlow : downstreamFlow;
     }
 
-    void relayed(Direction direction, int byteCount) {
+    @Override
+    public void relayed(Direction direction, int byteCount) {
         lastActivityNanos = clock.nanoTime();
         DirectionFlow flow = flow(direction);
         flow.relayed(byteCount);
@@ -253,7 +258,8 @@ public final class RelayConnection implements ChannelFutureListener, ToxicTarget
         return clock.nanoTime() - lastActivityNanos;
     }
 
-    void buffered(Direction direction, long pendingBytes) {
+    @Override
+    public void buffered(Direction direction, long pendingBytes) {
         flow(direction).buffered(pendingBytes);
     }
 
@@ -277,7 +283,8 @@ public final class RelayConnection implements ChannelFutureListener, ToxicTarget
     }
 
     /** Records that {@code direction}'s source stopped reading; true if it was reading until now. */
-    boolean pause(Direction direction) {
+    @Override
+    public boolean pause(Direction direction) {
         DirectionFlow flow = flow(direction);
         if (flow.paused()) {
             return false;
@@ -288,7 +295,8 @@ public final class RelayConnection implements ChannelFutureListener, ToxicTarget
     }
 
     /** Records that {@code direction}'s source may read again; true if it had been paused. */
-    boolean resume(Direction direction) {
+    @Override
+    public boolean resume(Direction direction) {
         DirectionFlow flow = flow(direction);
         if (!flow.paused()) {
             return false;
@@ -299,7 +307,8 @@ public final class RelayConnection implements ChannelFutureListener, ToxicTarget
     }
 
     /** {@code direction}'s source sent its FIN. */
-    void finishedReading(Direction direction) {
+    @Override
+    public void finishedReading(Direction direction) {
         if (firstFinished == null) {
             firstFinished = CloseReason.finishedFirst(direction);
         }
@@ -310,12 +319,14 @@ public final class RelayConnection implements ChannelFutureListener, ToxicTarget
      * FIN ends the pair: closing its destination after the pending bytes sends that FIN as a shutdown would, with
      * one system call less.
      */
-    boolean otherDirectionDone(Direction direction) {
+    @Override
+    public boolean otherDirectionDone(Direction direction) {
         return flow(direction.opposite()).finRelayed();
     }
 
     /** {@code direction}'s FIN reached its destination; once both directions have, the pair is done. */
-    void finRelayed(Direction direction) {
+    @Override
+    public void finRelayed(Direction direction) {
         flow(direction).finRelayed(true);
         if (upstreamFlow.finRelayed() && downstreamFlow.finRelayed()) {
             close(firstFinished);
@@ -386,7 +397,8 @@ public final class RelayConnection implements ChannelFutureListener, ToxicTarget
      * logged as {@code reset}; anything else (no memory for a buffer, a bug) resets both sides and is logged as
      * {@code error}. Either way the stream was cut short, so neither peer may see it end with a clean FIN.
      */
-    void failed(Direction direction, Throwable cause) {
+    @Override
+    public void failed(Direction direction, Throwable cause) {
         if (isClosing()) {
             log.debug("conn={} {} error after close: {}", id, direction.sourceSide(), Failures.describe(cause));
             return;

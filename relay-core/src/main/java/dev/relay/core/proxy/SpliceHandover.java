@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.proxy.splice.SpliceRelay;
 import dev.relay.core.base.Direction;
 
 import io.netty.channel.Channel;

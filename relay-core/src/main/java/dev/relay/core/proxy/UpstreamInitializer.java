@@ -1,5 +1,9 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.proxyheader.ClientAddress;
+import dev.relay.core.proxyheader.OutgoingProxyHeader;
+import dev.relay.core.proxyheader.OutgoingProxyHeaderWriter;
+
 import dev.relay.core.base.Direction;
 import dev.relay.core.config.SendProxy;
 import dev.relay.core.tls.ClientTls;

@@ -1,7 +1,6 @@
 package dev.relay.core.server;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
-
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,6 +1,8 @@
 package dev.relay.core.server;
 
+import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.resolve.DnsResolvers;
 import dev.relay.core.resolve.LazyResolverGroup;
 import dev.relay.core.transport.Transport;
@@ -28,13 +30,21 @@ public record IoLoops(Transport transport, EventLoopGroup group, AddressResolver
      */
     public static IoLoops start(ServerConfig config, AddressResolverGroup<? extends SocketAddress> given) {
         Transport transport = Transports.select(config.transport(), config.usesUnixSockets());
-        RouteTable.checkAddresses(config, transport);
+        checkAddresses(config, transport);
         int threads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("relay-io"),
                 transport.ioHandlerFactory());
         AddressResolverGroup<? extends SocketAddress> resolver = given != null ? given
                 : new LazyResolverGroup(() -> DnsResolvers.create(config.dns(), transport));
         return new IoLoops(transport, group, resolver, threads);
+    }
+
+    /** Fails, with the transport's one-line reason, when it cannot carry an address of {@code config}. */
+    public static void checkAddresses(ServerConfig config, Transport transport) {
+        for (RouteConfig route : config.routes()) {
+            route.listen().forEach(transport::serverChannelFor);
+            route.upstreams().stream().map(UpstreamConfig::address).forEach(transport::channelFor);
+        }
     }
 
     /**

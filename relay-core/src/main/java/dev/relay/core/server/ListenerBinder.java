@@ -4,7 +4,7 @@ import dev.relay.core.base.RelayStartException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.UnixSocketMode;
-import dev.relay.core.proxy.AcceptFailureHandler;
+import dev.relay.core.server.AcceptFailureHandler;
 import dev.relay.core.base.Failures;
 import dev.relay.core.proxy.RelayChannelInitializer;
 import dev.relay.core.proxy.ListenerRoutes;

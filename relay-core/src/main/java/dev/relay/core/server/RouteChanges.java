@@ -1,7 +1,6 @@
 package dev.relay.core.server;
 
 import dev.relay.core.config.RouteConfig;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

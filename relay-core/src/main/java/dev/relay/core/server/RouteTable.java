@@ -5,7 +5,6 @@ import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
-import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.metrics.RelayMetrics;
 import dev.relay.core.proxy.CloseReason;
@@ -79,14 +78,6 @@ public final class RouteTable {
         this.onClosed = onClosed;
         this.binder = new ListenerBinder(transport, ioGroup);
         metrics.export(built -> RouteMetricsExport.register(built, this::running, registry));
-    }
-
-    /** Fails, with the transport's one-line reason, when it cannot carry an address of {@code config}. */
-    public static void checkAddresses(ServerConfig config, Transport transport) {
-        for (RouteConfig route : config.routes()) {
-            route.listen().forEach(transport::serverChannelFor);
-            route.upstreams().stream().map(UpstreamConfig::address).forEach(transport::channelFor);
-        }
     }
 
     /**

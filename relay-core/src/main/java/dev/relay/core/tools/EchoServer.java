@@ -3,7 +3,7 @@ package dev.relay.core.tools;
 import dev.relay.core.base.RelayStartException;
 import dev.relay.core.server.UnixListenPath;
 import dev.relay.core.config.Endpoint;
-import dev.relay.core.proxy.AcceptFailureHandler;
+import dev.relay.core.server.AcceptFailureHandler;
 import dev.relay.core.base.Addresses;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.transport.Transports;

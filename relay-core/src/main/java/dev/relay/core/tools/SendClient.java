@@ -1,7 +1,6 @@
 package dev.relay.core.tools;
 
 import dev.relay.core.config.Endpoint;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

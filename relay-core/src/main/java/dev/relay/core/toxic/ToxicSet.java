@@ -1,7 +1,6 @@
 package dev.relay.core.toxic;
 
 import dev.relay.core.config.ConfigException;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,6 @@
 package dev.relay.core.toxic;
 
 import dev.relay.core.config.EnumLabels;
-
 import java.util.Map;
 
 /** The kinds of toxic, with Toxiproxy's names and attributes (and their defaults). */

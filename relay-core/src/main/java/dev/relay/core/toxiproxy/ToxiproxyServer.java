@@ -8,7 +8,7 @@ import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.TransportKind;
 import dev.relay.core.http.HttpService;
 import dev.relay.core.http.InOrderResponses;
-import dev.relay.core.proxy.AcceptFailureHandler;
+import dev.relay.core.server.AcceptFailureHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -1,5 +1,6 @@
 package dev.relay.core.transport;
 
+
 /**
  * The Netty io_uring settings relay runs with, set as system properties before Netty's {@code IoUring} class reads
  * them (once, when it loads). A property the operator set on the command line is left as it is.

@@ -1,7 +1,6 @@
 package dev.relay.core.upstream;
 
 import dev.relay.core.config.Balance;
-
 import java.net.InetAddress;
 import java.util.List;
 

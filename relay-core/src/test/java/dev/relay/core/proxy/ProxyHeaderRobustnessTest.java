@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.proxyheader.ProxyHeaderHandler;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.ProxyProtocolConfig;
 import dev.relay.core.config.RouteConfig;

@@ -1,7 +1,6 @@
-package dev.relay.core.proxy;
+package dev.relay.core.proxy.splice;
 
 import dev.relay.core.base.Direction;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -21,12 +20,12 @@ import java.util.ArrayDeque;
  * level-triggered: Netty's own {@code spliceTo} cannot tell an empty socket from one that reached its end, relays
  * the FIN before the bytes in front of it have moved and spins at the end of a stream, so relay drives splice
  * itself. The channels still own the sockets: relay closes, resets and counts through them and
- * {@link RelayConnection} as on the ByteBuf path; closing either ends the splicing first.
+ * the connection ({@link SplicedPair}) as on the ByteBuf path; closing either ends the splicing first.
  *
  * <p>Per connection relay holds at most one pipe per direction (64 KiB, the kernel's default) plus what was read
  * before the hand-over (what epoll read with an early FIN); a full pipe stops reading from its source.
  */
-final class SpliceRelay {
+public final class SpliceRelay {
 
     private static final int READ = EpollIoOps.EPOLLIN.value() | EpollIoOps.EPOLLRDHUP.value();
     private static final int WRITE = EpollIoOps.EPOLLOUT.value();
@@ -36,15 +35,15 @@ final class SpliceRelay {
     /** Fill-and-drain rounds per wake-up before the loop serves other sockets; level-triggered epoll comes back. */
     private static final int ROUNDS_PER_EVENT = 4;
 
-    private final RelayConnection connection;
+    private final SplicedPair connection;
     private final SpliceSocket client;
     private final SpliceSocket upstream;
     private final SpliceFlow up;
     private final SpliceFlow down;
     private boolean stopped;
 
-    private SpliceRelay(RelayConnection connection, Channel clientChannel, Channel upstreamChannel,
-                        HeldInput clientHeld, HeldInput upstreamHeld) {
+    private SpliceRelay(SplicedPair connection, Channel clientChannel, Channel upstreamChannel,
+                        HeldBytes clientHeld, HeldBytes upstreamHeld) {
         this.connection = connection;
         this.client = new SpliceSocket(clientChannel, this);
         this.upstream = new SpliceSocket(upstreamChannel, this);
@@ -59,8 +58,8 @@ final class SpliceRelay {
      * Takes both (already deregistered) channels onto the splice path, starting with what {@code clientHeld} and
      * {@code upstreamHeld} read meanwhile. Runs on the pair's event loop.
      */
-    static void start(RelayConnection connection, Channel clientChannel, Channel upstreamChannel,
-                      HeldInput clientHeld, HeldInput upstreamHeld) {
+    public static void start(SplicedPair connection, Channel clientChannel, Channel upstreamChannel,
+                      HeldBytes clientHeld, HeldBytes upstreamHeld) {
         SpliceRelay relay = new SpliceRelay(connection, clientChannel, upstreamChannel, clientHeld, upstreamHeld);
         clientHeld.remove();
         upstreamHeld.remove();
@@ -171,7 +170,7 @@ final class SpliceRelay {
      * closes; an event that comes in between takes its socket out (see {@link #onEvent}).
      * Idempotent; on the event loop.
      */
-    void stop() {
+    public void stop() {
         if (stopped) {
             return;
         }
@@ -181,7 +180,7 @@ final class SpliceRelay {
     }
 
     /** A channel of the pair has closed: each socket whose channel is closed gives up its registration. */
-    void socketsClosed() {
+    public void socketsClosed() {
         client.unregisterIfClosed();
         upstream.unregisterIfClosed();
     }

@@ -1,4 +1,4 @@
-package dev.relay.core.proxy;
+package dev.relay.core.proxyheader;
 
 import dev.relay.core.config.SendProxy;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -19,12 +19,12 @@ import java.net.UnixDomainSocketAddress;
  * a mixed pair is sent as TCP6 with the IPv4 side IPv4-mapped; Unix sockets go as UNIX_STREAM in v2, and as
  * UNKNOWN in v1, which has no form for them.
  */
-final class OutgoingProxyHeader {
+public final class OutgoingProxyHeader {
 
     private OutgoingProxyHeader() {
     }
 
-    static HAProxyMessage of(SendProxy version, SocketAddress source, SocketAddress destination) {
+    public static HAProxyMessage of(SendProxy version, SocketAddress source, SocketAddress destination) {
         HAProxyProtocolVersion v = version == SendProxy.V1 ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2;
         if (source instanceof InetSocketAddress from && destination instanceof InetSocketAddress to
                 && from.getAddress() != null && to.getAddress() != null) {

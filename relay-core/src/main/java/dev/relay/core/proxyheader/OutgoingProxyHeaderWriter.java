@@ -1,19 +1,20 @@
-package dev.relay.core.proxy;
+package dev.relay.core.proxyheader;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 
 /**
  * Writes the PROXY header as an upstream connection becomes active, before anything after it in the pipeline
  * (TLS's ClientHello included) can write, so the header is the first thing on the wire and is never encrypted.
  * Then it and the encoder in front of it leave the pipeline.
  */
-final class OutgoingProxyHeaderWriter extends ChannelInboundHandlerAdapter {
+public final class OutgoingProxyHeaderWriter extends ChannelInboundHandlerAdapter {
 
     private final HAProxyMessage header;
 
-    OutgoingProxyHeaderWriter(HAProxyMessage header) {
+    public OutgoingProxyHeaderWriter(HAProxyMessage header) {
         this.header = header;
     }
 
@@ -21,7 +22,7 @@ final class OutgoingProxyHeaderWriter extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         // From this context the write goes towards the socket only: through the encoder, past nothing else.
         ctx.writeAndFlush(header);
-        ctx.pipeline().remove(PipelineNames.PROXY_ENCODER);
+        ctx.pipeline().remove(HAProxyMessageEncoder.class);
         ctx.pipeline().remove(this);
         ctx.fireChannelActive();
     }

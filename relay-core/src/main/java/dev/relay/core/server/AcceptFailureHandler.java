@@ -1,4 +1,4 @@
-package dev.relay.core.proxy;
+package dev.relay.core.server;
 
 import dev.relay.core.base.RateLimitedLog;
 import dev.relay.core.base.Failures;

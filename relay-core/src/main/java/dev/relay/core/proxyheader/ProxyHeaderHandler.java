@@ -1,4 +1,4 @@
-package dev.relay.core.proxy;
+package dev.relay.core.proxyheader;
 
 import dev.relay.core.base.Failures;
 import dev.relay.core.config.ProxyProtocolConfig;
@@ -26,10 +26,10 @@ import java.util.concurrent.TimeUnit;
  * bytes after the header reach the relay untouched. A header that is untrusted, malformed, oversized or late
  * closes the connection through {@link Rejections}.
  */
-final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
+public final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
 
     /** Told of each connection turned away, to count, log and close it. */
-    interface Rejections {
+    public interface Rejections {
         void rejected(Channel client, String why);
     }
 
@@ -38,7 +38,7 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> deadline;
     private boolean done;
 
-    ProxyHeaderHandler(ProxyProtocolConfig config, Rejections rejections) {
+    public ProxyHeaderHandler(ProxyProtocolConfig config, Rejections rejections) {
         this.config = config;
         this.rejections = rejections;
     }

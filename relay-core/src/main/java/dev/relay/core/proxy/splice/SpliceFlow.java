@@ -1,7 +1,6 @@
-package dev.relay.core.proxy;
+package dev.relay.core.proxy.splice;
 
 import dev.relay.core.base.Direction;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.unix.FileDescriptor;
 
@@ -32,7 +31,7 @@ final class SpliceFlow {
     private final SpliceSocket source;
     private final SpliceSocket target;
     private final ArrayDeque<ByteBuf> held;
-    private final RelayConnection connection;
+    private final SplicedPair connection;
     /** [read end, write end], lent by {@link SplicePipes} while bytes wait in it; null when empty. */
     private FileDescriptor[] pipe;
     private int inPipe;
@@ -46,7 +45,7 @@ final class SpliceFlow {
     private boolean finSent;
 
     SpliceFlow(Direction direction, SpliceSocket source, SpliceSocket target, ArrayDeque<ByteBuf> held,
-               boolean endedWhileHeld, RelayConnection connection) {
+               boolean endedWhileHeld, SplicedPair connection) {
         this.direction = direction;
         this.source = source;
         this.target = target;

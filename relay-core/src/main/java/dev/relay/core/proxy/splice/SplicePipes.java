@@ -1,4 +1,4 @@
-package dev.relay.core.proxy;
+package dev.relay.core.proxy.splice;
 
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.FastThreadLocal;

@@ -1,4 +1,4 @@
-package dev.relay.core.proxy;
+package dev.relay.core.server;
 
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.testing.CapturedLogs;

@@ -1,4 +1,4 @@
-package dev.relay.core.proxy;
+package dev.relay.core.proxyheader;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;

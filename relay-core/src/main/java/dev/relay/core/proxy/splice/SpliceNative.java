@@ -1,4 +1,4 @@
-package dev.relay.core.proxy;
+package dev.relay.core.proxy.splice;
 
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -14,13 +14,13 @@ import java.io.IOException;
  * The system calls the splice path needs, through Netty's epoll natives: the only place relay reaches below the
  * channel API, so another implementation (a later Netty's, or relay's own) can replace it here alone.
  */
-final class SpliceNative {
+public final class SpliceNative {
 
     private SpliceNative() {
     }
 
     /** Whether {@code channel} is a TCP socket of the epoll transport, the only kind the splice path takes. */
-    static boolean supports(Channel channel) {
+    public static boolean supports(Channel channel) {
         return channel instanceof EpollSocketChannel;
     }
 
