@@ -11,7 +11,7 @@ import java.util.List;
  * @param listen         the address clients connect to
  * @param target         the upstream each client is relayed to
  * @param transport      the I/O transport
- * @param connectTimeout how long an upstream connect may take (resolution excluded)
+ * @param connectTimeout the budget for reaching an upstream, every retry included ({@link RouteTimeouts#connect})
  * @param idleTimeout    how long a connection may see no byte either way before it is closed; zero disables
  * @param drainTimeout   on stop, how long open connections may finish before they are closed
  * @param hexdump        log every relayed chunk as a hex dump

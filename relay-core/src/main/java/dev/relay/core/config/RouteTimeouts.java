@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * A route's clocks.
  *
- * @param connect     the budget for reaching an upstream, every retry included
+ * @param connect     the budget for reaching an upstream, every retry included; a hostname's DNS lookup is
+ *                    bounded by the resolver's own timeout, and what it takes counts against later retries
  * @param idle        close a connection after no byte moved either way for this long; zero disables
  * @param maxDuration close a connection this long after it opened, busy or not; zero disables
  * @param handshake   how long a client has to send its TLS ClientHello (routing by server name) and to finish its
