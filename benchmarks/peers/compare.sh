@@ -17,8 +17,14 @@ ROUNDS="${ROUNDS:-2}"
 DURATION="${DURATION:-5}"
 WARMUP="${WARMUP:-2}"   # seconds of load before each measurement, so JIT-compiled peers are measured warm
 # The JVM compiles relay's connection path for 25-30 s of churn on two shared cores before its rate settles
-# (docs/performance.md); a relay runs for days, so its rate is read after that.
+# (docs/performance.md); a relay runs for days, so its steady rate is read after that. The first COLD_SECONDS after
+# the peer starts are measured on their own: the rate a freshly started (or handed-over) peer gives.
 CONNRATE_WARMUP="${CONNRATE_WARMUP:-30}"
+COLD_SECONDS="${COLD_SECONDS:-10}"
+CONNRATE_CONCURRENCY="${CONNRATE_CONCURRENCY:-4}"
+# PIN=on puts the load generators and backends (connload, echod, iperf3, sockperf) on the last core and the peer on
+# the others, so that they do not take turns on the same core; PIN=off lets the kernel place everything.
+PIN="${PIN:-off}"
 IDLE_CONNS="${IDLE_CONNS:-8000}"
 SOCAT_IDLE_CONNS="${SOCAT_IDLE_CONNS:-1000}"   # socat forks a process per connection
 IDLE_WARMUP="${IDLE_WARMUP:-3}"   # seconds of connection churn before the idle test's baseline
@@ -38,7 +44,7 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 install_peers() {
   local missing=()
-  for tool in haproxy nginx socat iperf3 sockperf; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  for tool in haproxy nginx socat iperf3 sockperf gcc; do command -v "$tool" >/dev/null || missing+=("$tool"); done
   [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
   [ ${#missing[@]} -eq 0 ] && return
   log "installing: ${missing[*]}"
@@ -53,6 +59,18 @@ build_relay() {
     (cd "$root" && mvn -B -q -DskipTests package)
   fi
 }
+
+# The connection-rate client and its echo backend are small C programs: a generator that saturates before the peer
+# compresses every ratio toward 1 (the Java LoadTool, sharing the two cores, reached about half of what connload
+# reaches direct).
+build_tools() {
+  gcc -O2 -o "$work/connload" "$here/connload.c"
+  gcc -O2 -o "$work/echod" "$here/echod.c"
+}
+
+cpus=$(nproc)
+tools_cpu() { [ "$PIN" = on ] && [ "$cpus" -gt 1 ] && echo "taskset -c $((cpus - 1))" || true; }
+peer_cpu() { [ "$PIN" = on ] && [ "$cpus" -gt 1 ] && echo "taskset -c 0-$((cpus - 2))" || true; }
 
 wait_listening() { # port
   for _ in $(seq 1 200); do
@@ -121,7 +139,7 @@ frontend front
 backend back
   server upstream 127.0.0.1:$backend
 CFG
-      haproxy -f "$dir/haproxy.cfg" -db >"$dir/log" 2>&1 & PEER_PID=$! ;;
+      $(peer_cpu) haproxy -f "$dir/haproxy.cfg" -db >"$dir/log" 2>&1 & PEER_PID=$! ;;
     nginx|nginx-halfclose)
       # nginx's stream module closes both sides at the first FIN unless told to relay it (proxy_half_close, 1.21.4+);
       # relay and HAProxy relay it, which costs a trip through the proxy more per connection.
@@ -135,9 +153,9 @@ error_log $dir/error.log;
 events { worker_connections $(( $(ulimit -n) / 2 - 100 )); }
 stream { server { listen 127.0.0.1:$PEER_PORT; proxy_pass 127.0.0.1:$backend;$half_close } }
 CFG
-      nginx -c "$dir/nginx.conf" -p "$dir" >"$dir/log" 2>&1 & PEER_PID=$! ;;
+      $(peer_cpu) nginx -c "$dir/nginx.conf" -p "$dir" >"$dir/log" 2>&1 & PEER_PID=$! ;;
     socat)
-      socat "TCP-LISTEN:$PEER_PORT,bind=127.0.0.1,fork,reuseaddr,backlog=4096" "TCP:127.0.0.1:$backend" >"$dir/log" 2>&1 &
+      $(peer_cpu) socat "TCP-LISTEN:$PEER_PORT,bind=127.0.0.1,fork,reuseaddr,backlog=4096" "TCP:127.0.0.1:$backend" >"$dir/log" 2>&1 &
       PEER_PID=$! ;;
     relay|relay-*)
       # relay-epoll splices (its default); relay-epoll-nosplice is the same transport through the JVM.
@@ -145,7 +163,7 @@ CFG
       case "$transport" in *-nosplice) transport="${transport%-nosplice}"; extra="--no-splice" ;; esac
       local logging=""; [ "$RELAY_CONN_LOG" = on ] || logging="-Dlogback.configurationFile=$work/quiet-logback.xml"
       # shellcheck disable=SC2086
-      java $RELAY_JAVA_OPTS $logging -jar "$root/relay-cli/target/relay.jar" forward --listen "127.0.0.1:$PEER_PORT" \
+      $(peer_cpu) java $RELAY_JAVA_OPTS $logging -jar "$root/relay-cli/target/relay.jar" forward --listen "127.0.0.1:$PEER_PORT" \
         --target "127.0.0.1:$backend" --transport "$transport" $extra >"$dir/log" 2>&1 & PEER_PID=$! ;;
     *) log "unknown peer $name"; return 1 ;;
   esac
@@ -169,9 +187,9 @@ measure_bulk() { # peer streams direction
   local peer="$1" streams="$2" dir="$3" flags=() cpu0 cpu1 json
   [ "$dir" = reverse ] && flags+=(-R)
   start_peer "$peer" "$IPERF_PORT"
-  timeout $((WARMUP + 30)) iperf3 -c 127.0.0.1 -p "$PORT" -t "$WARMUP" -P "$streams" "${flags[@]}" >/dev/null
+  timeout $((WARMUP + 30)) $(tools_cpu) iperf3 -c 127.0.0.1 -p "$PORT" -t "$WARMUP" -P "$streams" "${flags[@]}" >/dev/null
   cpu0=$([ -n "$PEER_PID" ] && tree_sum "$PEER_PID" cpu || echo 0)
-  json=$(timeout $((DURATION + 30)) iperf3 -c 127.0.0.1 -p "$PORT" -t "$DURATION" -P "$streams" "${flags[@]}" -J)
+  json=$(timeout $((DURATION + 30)) $(tools_cpu) iperf3 -c 127.0.0.1 -p "$PORT" -t "$DURATION" -P "$streams" "${flags[@]}" -J)
   cpu1=$([ -n "$PEER_PID" ] && tree_sum "$PEER_PID" cpu || echo 0)
   stop_peer
   local gbits
@@ -185,8 +203,8 @@ measure_bulk() { # peer streams direction
 measure_latency() { # peer
   start_peer "$1" "$SOCKPERF_PORT"
   local text
-  timeout $((WARMUP + 30)) sockperf ping-pong --tcp -i 127.0.0.1 -p "$PORT" -t "$WARMUP" -m 64 >/dev/null 2>&1
-  text=$(timeout $((DURATION + 30)) sockperf ping-pong --tcp -i 127.0.0.1 -p "$PORT" -t "$DURATION" -m 64 --full-rtt 2>&1)
+  timeout $((WARMUP + 30)) $(tools_cpu) sockperf ping-pong --tcp -i 127.0.0.1 -p "$PORT" -t "$WARMUP" -m 64 >/dev/null 2>&1
+  text=$(timeout $((DURATION + 30)) $(tools_cpu) sockperf ping-pong --tcp -i 127.0.0.1 -p "$PORT" -t "$DURATION" -m 64 --full-rtt 2>&1)
   stop_peer
   record "$1" latency_p50_us "$(sed -n 's/.*percentile 50.000 = *\([0-9.]*\).*/\1/p' <<<"$text" | head -1)"
   record "$1" latency_p99_us "$(sed -n 's/.*percentile 99.000 = *\([0-9.]*\).*/\1/p' <<<"$text" | head -1)"
@@ -194,13 +212,22 @@ measure_latency() { # peer
 
 measure_connrate() { # peer
   start_peer "$1" "$ECHO_PORT"
-  local rate
-  timeout $((CONNRATE_WARMUP + 30)) java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool \
-    connrate "$PORT" "$CONNRATE_WARMUP" 4 >/dev/null
-  rate=$(timeout $((DURATION + 30)) java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool \
-    connrate "$PORT" "$DURATION" 4)
+  local cold steady cpu0 cpu1
+  # Cold: the first seconds after the start, the JIT still compiling the connection path.
+  cold=$(timeout $((COLD_SECONDS + 30)) $(tools_cpu) "$work/connload" 127.0.0.1 "$PORT" "$COLD_SECONDS" "$CONNRATE_CONCURRENCY")
+  timeout $((CONNRATE_WARMUP + 30)) $(tools_cpu) "$work/connload" 127.0.0.1 "$PORT" "$CONNRATE_WARMUP" "$CONNRATE_CONCURRENCY" >/dev/null
+  cpu0=$([ -n "$PEER_PID" ] && tree_sum "$PEER_PID" cpu || echo 0)
+  steady=$(timeout $((DURATION + 30)) $(tools_cpu) "$work/connload" 127.0.0.1 "$PORT" "$DURATION" "$CONNRATE_CONCURRENCY")
+  cpu1=$([ -n "$PEER_PID" ] && tree_sum "$PEER_PID" cpu || echo 0)
   stop_peer
-  record "$1" conn_per_s "$rate"
+  field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+  record "$1" conn_per_s_cold "$(field conn_per_s "$cold")"
+  record "$1" conn_per_s "$(field conn_per_s "$steady")"
+  # The generator's own CPU share: near 1.0 it is the bottleneck and the figure is its ceiling, not the peer's.
+  record "$1" connload_cpu_share "$(python3 -c "print($(field cpu_s "$steady")/$(field wall_s "$steady"))")"
+  if [ "$1" != direct ]; then
+    record "$1" connrate_cores "$(python3 -c "print(($cpu1-$cpu0)/$(getconf CLK_TCK)/$DURATION)")"
+  fi
 }
 
 measure_idle_memory() { # peer
@@ -211,8 +238,7 @@ measure_idle_memory() { # peer
   # Connection churn first, then one idle connection, so that one-time costs land in the baseline, not per
   # connection: pools a peer builds lazily, and for relay the JIT compiling its connection path (~1 KiB per
   # connection of compiler memory when 8,000 connections are the JVM's first; docs/performance.md).
-  timeout $((IDLE_WARMUP + 30)) java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool \
-    connrate "$PORT" "$IDLE_WARMUP" 4 >/dev/null
+  timeout $((IDLE_WARMUP + 30)) "$work/connload" 127.0.0.1 "$PORT" "$IDLE_WARMUP" 4 >/dev/null
   timeout 30 java -cp "$root/benchmarks/target/benchmarks.jar" dev.relay.bench.peers.LoadTool idle "$PORT" 1 </dev/null >/dev/null
   local before after fifo="$work/idle.fifo" ready
   before=$(tree_sum "$PEER_PID" pss)
@@ -243,12 +269,11 @@ main() {
   trap 'stop_peer; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
   echo "round,peer,metric,value" > "$OUT/raw.csv"
 
-  iperf3 -s -p "$IPERF_PORT" -B 127.0.0.1 >"$work/iperf.log" 2>&1 &
-  sockperf server --tcp -i 127.0.0.1 -p "$SOCKPERF_PORT" >"$work/sockperf.log" 2>&1 &
-  # The backend logs nothing per connection, so it never limits a peer's connection rate.
+  build_tools
+  $(tools_cpu) iperf3 -s -p "$IPERF_PORT" -B 127.0.0.1 >"$work/iperf.log" 2>&1 &
+  $(tools_cpu) sockperf server --tcp -i 127.0.0.1 -p "$SOCKPERF_PORT" >"$work/sockperf.log" 2>&1 &
   printf '<configuration><root level="WARN"/></configuration>\n' > "$work/quiet-logback.xml"
-  java -Dlogback.configurationFile="$work/quiet-logback.xml" -jar "$root/relay-cli/target/relay.jar" \
-    echo --listen "127.0.0.1:$ECHO_PORT" >"$work/echo.log" 2>&1 &
+  $(tools_cpu) "$work/echod" 127.0.0.1 "$ECHO_PORT" >"$work/echo.log" 2>&1 &
   wait_listening "$IPERF_PORT"; wait_listening "$SOCKPERF_PORT"; wait_listening "$ECHO_PORT"
 
   for round in $(seq 1 "$ROUNDS"); do
@@ -267,7 +292,7 @@ main() {
 
   python3 "$here/report.py" "$OUT/raw.csv" "$OUT" "$ROUNDS" "$DURATION" "$IDLE_CONNS" \
     "$(haproxy -v | head -1 | awk '{print $3}')" "$(nginx -v 2>&1 | sed 's/.*nginx\///')" \
-    "$(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p')" "$(java -version 2>&1 | head -1)"
+    "$(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p')" "$(java -version 2>&1 | head -1)" "$PIN"
   log "wrote $OUT/latest.md and $OUT/latest.svg"
 }
 

@@ -9,6 +9,7 @@ import sys
 from collections import defaultdict
 
 raw, out, rounds, duration, idle, haproxy_v, nginx_v, socat_v, java_v = sys.argv[1:10]
+pinned = sys.argv[10] if len(sys.argv) > 10 else "off"
 
 values = defaultdict(list)
 peers = []
@@ -34,7 +35,8 @@ columns = [
     ("1 stream Gbit/s (fwd / rev)", lambda p: f"{show(median(p, 'bulk_1_forward_gbits'))} / {show(median(p, 'bulk_1_reverse_gbits'))}"),
     ("4 streams Gbit/s (fwd / rev)", lambda p: f"{show(median(p, 'bulk_4_forward_gbits'))} / {show(median(p, 'bulk_4_reverse_gbits'))}"),
     ("ping-pong p50 / p99 µs", lambda p: f"{show(median(p, 'latency_p50_us'))} / {show(median(p, 'latency_p99_us'))}"),
-    ("new conn/s", lambda p: show(median(p, "conn_per_s"), 0)),
+    ("new conn/s (first 10 s / steady)", lambda p: f"{show(median(p, 'conn_per_s_cold'), 0)} / {show(median(p, 'conn_per_s'), 0)}"),
+    ("peer cores at that rate", lambda p: show(median(p, "connrate_cores"), 2)),
     ("idle KiB per relayed conn (PSS)", lambda p: show(median(p, "idle_kib_per_conn"))),
     ("peer cores at 1 stream", lambda p: show(median(p, "bulk_1_forward_cores"), 2)),
     ("Gbit/s per peer core", lambda p: show(
@@ -46,13 +48,25 @@ lines = [
     f"Measured {datetime.date.today().isoformat()} on a {os.cpu_count()}-core "
     f"{platform.system()} {platform.release()} host, loopback only; medians of {rounds} interleaved rounds, "
     f"{duration} s per test, {idle} idle connections (socat: fewer, it forks per connection). "
-    f"HAProxy {haproxy_v}, nginx {nginx_v}, socat {socat_v}, {java_v}.",
+    f"HAProxy {haproxy_v}, nginx {nginx_v}, socat {socat_v}, {java_v}. "
+    f"Load generators pinned to their own core: {pinned}.",
     "",
     "| peer | " + " | ".join(c[0] for c in columns) + " |",
     "|---|" + "---|" * len(columns),
 ]
 for p in peers:
     lines.append(f"| {p} | " + " | ".join(c[1](p) for c in columns) + " |")
+
+# The connection-rate generator's ceiling: what it reaches with no proxy at all, and how busy it was then. A peer
+# close to that figure may be held back by the generator, not by itself.
+ceiling = median("direct", "conn_per_s")
+if ceiling:
+    share = median("direct", "connload_cpu_share")
+    lines.append("")
+    lines.append(f"Connection-rate ceiling (connload straight to the echo backend): {ceiling:,.0f} conn/s, the generator "
+                 f"using {show(share, 2)} of a core." + "".join(
+                     f" {p} reaches {median(p, 'conn_per_s') / ceiling:.0%} of it: the generator may be what limits it."
+                     for p in peers if p != "direct" and (median(p, "conn_per_s") or 0) > 0.8 * ceiling))
 
 for mine in [p for p in peers if p == "relay" or p.startswith("relay-")]:
     lines.append("")
@@ -64,7 +78,8 @@ for mine in [p for p in peers if p == "relay" or p.startswith("relay-")]:
         for metric, label in [("bulk_1_forward_gbits", "1 stream"), ("bulk_1_reverse_gbits", "1 stream rev"),
                               ("bulk_4_forward_gbits", "4 streams"), ("bulk_4_reverse_gbits", "4 streams rev"),
                               ("latency_p50_us", "p50"), ("latency_p99_us", "p99"),
-                              ("conn_per_s", "conn/s"), ("idle_kib_per_conn", "idle memory")]:
+                              ("conn_per_s", "conn/s"), ("conn_per_s_cold", "conn/s first 10 s"),
+                              ("idle_kib_per_conn", "idle memory")]:
             a, b = median(mine, metric), median(other, metric)
             if a and b:
                 parts.append(f"{label} {a / b:.2f}×")
