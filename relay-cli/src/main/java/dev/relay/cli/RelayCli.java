@@ -156,8 +156,15 @@ final class RelayCli {
         });
     }
 
-    /** Debug detail with --verbose; a quiet client, whose stdout carries the data, otherwise. */
+    /**
+     * Debug detail with --verbose; a quiet client, whose stdout carries the data, otherwise. A logback file given
+     * with {@code -Dlogback.configurationFile} keeps its own levels unless --verbose asks for more: an operator
+     * who turns relay's INFO lines off there (or a benchmark that runs relay quiet) must not have them built anyway.
+     */
     private static void configureLogging(boolean verbose, String command) {
+        if (!verbose && System.getProperty("logback.configurationFile") != null) {
+            return;
+        }
         Logger root = LoggerFactory.getLogger("dev.relay");
         if (root instanceof ch.qos.logback.classic.Logger logback) {
             logback.setLevel(verbose ? Level.DEBUG

@@ -90,6 +90,43 @@ class RelayJarIT {
         }
     }
 
+    /**
+     * A logback file given with -Dlogback.configurationFile keeps its levels: relay's INFO lines (the start line,
+     * each connection's close line) are neither written nor built when the file turns them off. The same file at
+     * INFO shows them, so the quiet run is not quiet for another reason.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"WARN", "INFO"})
+    void aLogbackFileKeepsItsOwnLevels(String level) throws Exception {
+        Path config = Files.createTempFile("logback", ".xml");
+        Files.writeString(config, "<configuration><appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                + "<encoder><pattern>%level %logger{0} - %msg%n</pattern></encoder></appender>"
+                + "<logger name=\"dev.relay\" level=\"" + level + "\"/><root level=\"INFO\"><appender-ref ref=\"out\"/></root>"
+                + "</configuration>");
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path log = Files.createTempFile("relay", ".log");
+        List<String> command = command("echo", "--listen", "127.0.0.1:" + port);
+        command.add(1, "-Dlogback.configurationFile=" + config);
+        Process echo = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        started.add(echo);
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            try (SocketChannel client = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+                return true;
+            }
+        });
+        terminate(echo);
+        assertTrue(echo.waitFor(20, TimeUnit.SECONDS));
+        String written = Files.readString(log);
+        if (level.equals("WARN")) {
+            assertFalse(written.contains("INFO "), written);
+        } else {
+            assertTrue(written.contains("INFO echo - echo server listening on"), written);
+        }
+    }
+
     @Test
     void theJarDeclaresItsNativeAccessSoNewerJavasDoNotWarnAtEveryStart() throws Exception {
         try (JarFile jar = new JarFile(System.getProperty("relay.jar", "target/relay.jar"))) {
