@@ -25,7 +25,7 @@ final class EchoCommand {
     @Parameter(names = "--reply", description = "Send this text once, after the first bytes arrive, instead of echoing.")
     String reply;
 
-    @Parameter(names = "--transport", description = "I/O transport: auto (io_uring where it loads, else epoll, else nio; epoll first for Unix sockets, which only epoll half-closes), io_uring, nio or epoll.")
+    @Parameter(names = "--transport", description = "I/O transport: auto (epoll where it loads, else io_uring, else nio), epoll, io_uring or nio.")
     String transport = "auto";
 
     int run() throws InterruptedException {

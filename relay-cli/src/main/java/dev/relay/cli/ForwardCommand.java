@@ -37,7 +37,7 @@ final class ForwardCommand {
             description = "Where to relay to: HOST:PORT, [IPv6]:PORT or unix:/path.")
     String target;
 
-    @Parameter(names = "--transport", description = "I/O transport: auto (io_uring where it loads, else epoll, else nio; epoll first for Unix sockets, which only epoll half-closes), io_uring, nio or epoll.")
+    @Parameter(names = "--transport", description = "I/O transport: auto (epoll where it loads, else io_uring, else nio), epoll, io_uring or nio.")
     String transport = RelayConfig.DEFAULT_TRANSPORT.label();
 
     @Parameter(names = "--connect-timeout", description = "How long an upstream connect may take.")

@@ -21,7 +21,7 @@ final class ToxiproxyCommand {
     @Parameter(names = {"-l", "--listen"}, description = "Where the API listens.")
     String listen = "127.0.0.1:8474";
 
-    @Parameter(names = "--transport", description = "I/O transport for the proxies: auto, io_uring, nio or epoll.")
+    @Parameter(names = "--transport", description = "I/O transport for the proxies: auto (epoll where it loads), epoll, io_uring or nio.")
     String transport = "auto";
 
     int run() throws InterruptedException {
