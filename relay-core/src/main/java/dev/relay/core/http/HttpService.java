@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -88,16 +90,16 @@ public final class HttpService extends SimpleChannelInboundHandler<FullHttpReque
         try {
             Reply denied = gate.check(request);
             if (denied != null) {
-                return java.util.concurrent.CompletableFuture.completedFuture(denied);
+                return CompletableFuture.completedFuture(denied);
             }
             return routes.dispatch(request);
         } catch (RuntimeException e) {
-            return java.util.concurrent.CompletableFuture.completedFuture(refusal(request, e));
+            return CompletableFuture.completedFuture(refusal(request, e));
         }
     }
 
     private Reply refusal(Request request, Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof HttpError error) {
             return errors.apply(error);

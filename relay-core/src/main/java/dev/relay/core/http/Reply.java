@@ -39,11 +39,4 @@ public record Reply(int status, String contentType, byte[] body, Map<String, Str
     public static Reply text(int status, String contentType, String body) {
         return text(status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
-
-    /** This reply with one more header. */
-    public Reply withHeader(String name, String value) {
-        Map<String, String> more = new java.util.LinkedHashMap<>(headers);
-        more.put(name, value);
-        return new Reply(status, contentType, body, more);
-    }
 }
