@@ -1,6 +1,7 @@
 package dev.relay.core.config;
 
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -84,7 +85,7 @@ public record ServerConfig(
     /** Whether an upstream is a hostname, which the DNS client resolves (so the resolver is built at start). */
     public boolean namesAnUpstreamHost() {
         return routes.stream().flatMap(route -> route.upstreams().stream())
-                .anyMatch(upstream -> upstream.address().toSocketAddress() instanceof java.net.InetSocketAddress inet
+                .anyMatch(upstream -> upstream.address().toSocketAddress() instanceof InetSocketAddress inet
                         && inet.isUnresolved());
     }
 
