@@ -25,7 +25,7 @@ CONNRATE_CONCURRENCY="${CONNRATE_CONCURRENCY:-4}"
 # PIN=on puts the load generators and backends (connload, echod, iperf3, sockperf) on the last core and the peer on
 # the others, so that they do not take turns on the same core; PIN=off lets the kernel place everything.
 PIN="${PIN:-off}"
-IDLE_CONNS="${IDLE_CONNS:-8000}"
+IDLE_CONNS="${IDLE_CONNS:-8000}"   # a list ("100 1000 10000") measures each count in turn
 SOCAT_IDLE_CONNS="${SOCAT_IDLE_CONNS:-1000}"   # socat forks a process per connection
 IDLE_WARMUP="${IDLE_WARMUP:-3}"   # seconds of connection churn before the idle test's baseline
 PEERS="${PEERS:-direct haproxy haproxy-splice nginx socat relay}"
@@ -35,9 +35,17 @@ RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:-}"
 # default, so that every peer does the same work. RELAY_CONN_LOG=on keeps relay's close line (~5% of its
 # connection rate, docs/performance.md).
 RELAY_CONN_LOG="${RELAY_CONN_LOG:-off}"
-TESTS="${TESTS:-bulk latency connrate idle}"   # a subset runs faster, e.g. TESTS="bulk latency"
+TESTS="${TESTS:-bulk latency connrate idle tls}"   # a subset runs faster, e.g. TESTS="bulk latency"
+# The TLS test: TLS_CLIENTS `openssl s_time` processes at once (full handshakes, then resumed ones), and one iperf3
+# stream through a socat that speaks TLS to the peer. RSA 2048: the server's signature is the handshake's largest
+# cost, so the peer, not the client, is what runs out first.
+TLS_CLIENTS="${TLS_CLIENTS:-4}"
+# Scaling: the parallel iperf3 streams of the bulk test, and how many routes (listen ports) each peer is given; the
+# load goes to the last one. ROUTES over 1 leaves socat out (one listener per process).
+BULK_STREAMS="${BULK_STREAMS:-1 4}"
+ROUTES="${ROUTES:-1}"
 
-IPERF_PORT=15201 SOCKPERF_PORT=15202 ECHO_PORT=15203 PEER_PORT=15300
+IPERF_PORT=15201 SOCKPERF_PORT=15202 ECHO_PORT=15203 PEER_PORT=15300 TLS_WRAP_PORT=15204
 
 want() { case " $TESTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -71,6 +79,14 @@ build_tools() {
 cpus=$(nproc)
 tools_cpu() { [ "$PIN" = on ] && [ "$cpus" -gt 1 ] && echo "taskset -c $((cpus - 1))" || true; }
 peer_cpu() { [ "$PIN" = on ] && [ "$cpus" -gt 1 ] && echo "taskset -c 0-$((cpus - 2))" || true; }
+
+# One self-signed RSA 2048 certificate for every peer (PKCS#8 key, as relay reads it; HAProxy wants both in one file).
+make_certificate() {
+  mkdir -p "$work/tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost \
+    -keyout "$work/tls/key.pem" -out "$work/tls/cert.pem" 2>/dev/null
+  cat "$work/tls/cert.pem" "$work/tls/key.pem" > "$work/tls/combined.pem"
+}
 
 wait_listening() { # port
   for _ in $(seq 1 200); do
@@ -114,6 +130,7 @@ PY
 }
 
 PEER_PID=""
+TLS=""   # set: start_peer starts the peer terminating TLS with $work/tls's certificate
 start_peer() { # name backend_port
   local name="$1" backend="$2" dir="$work/$1"
   mkdir -p "$dir"
@@ -133,9 +150,10 @@ defaults
   timeout client 1h
   timeout server 1h
 $splice
-frontend front
-  bind 127.0.0.1:$PEER_PORT
-  default_backend back
+$(for i in $(seq 0 $((ROUTES - 1))); do
+  printf 'frontend front%s\n  bind 127.0.0.1:%s%s\n  default_backend back\n' "$i" "$((PEER_PORT + i))" \
+    "${TLS:+ ssl crt $work/tls/combined.pem}"
+done)
 backend back
   server upstream 127.0.0.1:$backend
 CFG
@@ -144,6 +162,7 @@ CFG
       # nginx's stream module closes both sides at the first FIN unless told to relay it (proxy_half_close, 1.21.4+);
       # relay and HAProxy relay it, which costs a trip through the proxy more per connection.
       local half_close=""; [ "$name" = nginx-halfclose ] && half_close=" proxy_half_close on;"
+      local nginx_tls=""; [ -n "$TLS" ] && nginx_tls=" ssl_certificate $work/tls/cert.pem; ssl_certificate_key $work/tls/key.pem; ssl_session_cache shared:TLS:10m;"
       cat > "$dir/nginx.conf" <<CFG
 load_module /usr/lib/nginx/modules/ngx_stream_module.so;
 daemon off;
@@ -151,10 +170,15 @@ worker_processes auto;
 pid $dir/nginx.pid;
 error_log $dir/error.log;
 events { worker_connections $(( $(ulimit -n) / 2 - 100 )); }
-stream { server { listen 127.0.0.1:$PEER_PORT; proxy_pass 127.0.0.1:$backend;$half_close } }
+stream {
+$(for i in $(seq 0 $((ROUTES - 1))); do
+  echo "  server { listen 127.0.0.1:$((PEER_PORT + i))${TLS:+ ssl}; proxy_pass 127.0.0.1:$backend;$half_close$nginx_tls }"
+done)
+}
 CFG
       $(peer_cpu) nginx -c "$dir/nginx.conf" -p "$dir" >"$dir/log" 2>&1 & PEER_PID=$! ;;
     socat)
+      [ "$ROUTES" = 1 ] || { log "socat: one listener per process, left out with ROUTES=$ROUTES"; return 1; }
       $(peer_cpu) socat "TCP-LISTEN:$PEER_PORT,bind=127.0.0.1,fork,reuseaddr,backlog=4096" "TCP:127.0.0.1:$backend" >"$dir/log" 2>&1 &
       PEER_PID=$! ;;
     relay|relay-*)
@@ -162,13 +186,25 @@ CFG
       local transport="auto" extra=""; [ "$name" != relay ] && transport="${name#relay-}"
       case "$transport" in *-nosplice) transport="${transport%-nosplice}"; extra="--no-splice" ;; esac
       local logging=""; [ "$RELAY_CONN_LOG" = on ] || logging="-Dlogback.configurationFile=$work/quiet-logback.xml"
-      # shellcheck disable=SC2086
-      $(peer_cpu) java $RELAY_JAVA_OPTS $logging -jar "$root/relay-cli/target/relay.jar" forward --listen "127.0.0.1:$PEER_PORT" \
-        --target "127.0.0.1:$backend" --transport "$transport" $extra >"$dir/log" 2>&1 & PEER_PID=$! ;;
+      if [ -n "$TLS" ] || [ "$ROUTES" != 1 ]; then
+        # TLS termination and more than one route are config-file settings: the same relay, from a file.
+        { echo "transport: $transport"; [ -n "$extra" ] && echo "splice: false"; echo "routes:"
+          for i in $(seq 0 $((ROUTES - 1))); do
+            printf '  - name: r%s\n    listen: 127.0.0.1:%s\n    upstreams: [127.0.0.1:%s]\n' "$i" "$((PEER_PORT + i))" "$backend"
+            [ -n "$TLS" ] && printf '    tls:\n      certificates: [{cert: %s, key: %s}]\n' "$work/tls/cert.pem" "$work/tls/key.pem"
+          done; } > "$dir/relay.yaml"
+        # shellcheck disable=SC2086
+        $(peer_cpu) java $RELAY_JAVA_OPTS $logging -jar "$root/relay-cli/target/relay.jar" run --config "$dir/relay.yaml" \
+          >"$dir/log" 2>&1 & PEER_PID=$!
+      else
+        # shellcheck disable=SC2086
+        $(peer_cpu) java $RELAY_JAVA_OPTS $logging -jar "$root/relay-cli/target/relay.jar" forward --listen "127.0.0.1:$PEER_PORT" \
+          --target "127.0.0.1:$backend" --transport "$transport" $extra >"$dir/log" 2>&1 & PEER_PID=$!
+      fi ;;
     *) log "unknown peer $name"; return 1 ;;
   esac
-  PORT="$PEER_PORT"
-  wait_listening "$PEER_PORT"
+  PORT=$((PEER_PORT + ROUTES - 1))
+  wait_listening "$PORT"
 }
 
 stop_peer() {
@@ -177,7 +213,7 @@ stop_peer() {
     timeout 20 tail --pid="$PEER_PID" -f /dev/null || kill -9 "$PEER_PID" 2>/dev/null || true
     pkill -f "TCP-LISTEN:$PEER_PORT" 2>/dev/null || true
   fi
-  for _ in $(seq 1 100); do ss -Hltn "sport = :$PEER_PORT" | grep -q . || break; sleep 0.05; done
+  for _ in $(seq 1 100); do ss -Hltn "sport = :$((PEER_PORT + ROUTES - 1))" | grep -q . || break; sleep 0.05; done
   PEER_PID=""
 }
 
@@ -230,10 +266,60 @@ measure_connrate() { # peer
   fi
 }
 
-measure_idle_memory() { # peer
+# Handshakes per second with TLS_CLIENTS s_time processes at once, for DURATION; prints "rate client_cores".
+tls_handshakes() { # mode (-new | -reuse)
+  local out="$work/s_time" t0 t1
+  t0=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
+  for i in $(seq 1 "$TLS_CLIENTS"); do
+    timeout $((DURATION + 30)) $(tools_cpu) openssl s_time -connect "127.0.0.1:$PORT" "$1" -time "$DURATION" \
+      >"$out.$i" 2>&1 &
+  done
+  wait $(jobs -p | tail -n "$TLS_CLIENTS") 2>/dev/null || true
+  t1=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
+  # "N connections in T real seconds": the rate of each client, summed.
+  python3 - "$out" "$TLS_CLIENTS" "$(( t1 - t0 ))" "$(getconf CLK_TCK)" "$DURATION" <<'PY'
+import re, sys
+out, n, ticks, hz, duration = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+rate = 0.0
+for i in range(1, n + 1):
+    m = re.search(r"(\d+) connections in (\d+) real seconds", open(f"{out}.{i}").read())
+    if m and int(m.group(2)) > 0:
+        rate += int(m.group(1)) / int(m.group(2))
+print(f"{rate:.0f} {ticks / hz / duration:.2f}")
+PY
+}
+
+measure_tls() { # peer
+  case "$1" in direct|haproxy-splice|socat|*-nosplice) return 0 ;; esac   # no terminator, or the same as another
+  TLS=on; start_peer "$1" "$ECHO_PORT"; TLS=""
+  local full resumed cpu0 cpu1 json wrap
+  # Warm-up: JIT-compiled peers are measured warm, as in the other tests.
+  timeout $((WARMUP + 30)) $(tools_cpu) openssl s_time -connect "127.0.0.1:$PORT" -new -time "$WARMUP" >/dev/null 2>&1 || true
+  cpu0=$(tree_sum "$PEER_PID" cpu)
+  full=$(tls_handshakes -new)
+  cpu1=$(tree_sum "$PEER_PID" cpu)
+  resumed=$(tls_handshakes -reuse)
+  stop_peer
+  record "$1" tls_full_per_s "${full% *}"
+  record "$1" tls_full_client_cores "${full#* }"
+  record "$1" tls_full_cores "$(python3 -c "print(($cpu1-$cpu0)/$(getconf CLK_TCK)/$DURATION)")"
+  record "$1" tls_resumed_per_s "${resumed% *}"
+  # Bulk through a terminated connection: iperf3 -> socat (TLS client) -> peer (TLS server) -> iperf3 server.
+  TLS=on; start_peer "$1" "$IPERF_PORT"; TLS=""
+  $(tools_cpu) socat "TCP-LISTEN:$TLS_WRAP_PORT,bind=127.0.0.1,reuseaddr,fork" \
+    "OPENSSL:127.0.0.1:$PORT,verify=0" >"$work/tls-wrap.log" 2>&1 & wrap=$!
+  wait_listening "$TLS_WRAP_PORT"
+  timeout $((WARMUP + 30)) $(tools_cpu) iperf3 -c 127.0.0.1 -p "$TLS_WRAP_PORT" -t "$WARMUP" >/dev/null || true
+  json=$(timeout $((DURATION + 30)) $(tools_cpu) iperf3 -c 127.0.0.1 -p "$TLS_WRAP_PORT" -t "$DURATION" -J || true)
+  kill "$wrap" 2>/dev/null || true; pkill -f "TCP-LISTEN:$TLS_WRAP_PORT" 2>/dev/null || true
+  stop_peer
+  record "$1" tls_bulk_gbits "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9)' <<<"$json" || true)"
+}
+
+measure_idle_memory() { # peer count
   # No relay, no memory; and an idle connection never splices, so haproxy-splice is haproxy here.
   [ "$1" = direct ] || [ "$1" = haproxy-splice ] && return 0
-  local count="$IDLE_CONNS"; [ "$1" = socat ] && count="$SOCAT_IDLE_CONNS"
+  local count="$2"; [ "$1" = socat ] && [ "$count" -gt "$SOCAT_IDLE_CONNS" ] && count="$SOCAT_IDLE_CONNS"
   start_peer "$1" "$ECHO_PORT"
   # Connection churn first, then one idle connection, so that one-time costs land in the baseline, not per
   # connection: pools a peer builds lazily, and for relay the JIT compiling its connection path (~1 KiB per
@@ -254,7 +340,9 @@ measure_idle_memory() { # peer
   timeout 30 tail --pid=$holder -f /dev/null || kill $holder 2>/dev/null || true
   stop_peer
   if [ "$ready" = 1 ]; then
-    record "$1" idle_kib_per_conn "$(python3 -c "print(($after-$before)/$count)")"
+    local kib; kib=$(python3 -c "print(($after-$before)/$count)")
+    record "$1" "idle_kib_per_conn_$2" "$kib"
+    if [ "$2" = "${IDLE_CONNS%% *}" ]; then record "$1" idle_kib_per_conn "$kib"; fi
   else
     log "$1: idle connections were not all relayed: $(cat "$work/idle.out")"
   fi
@@ -270,6 +358,7 @@ main() {
   echo "round,peer,metric,value" > "$OUT/raw.csv"
 
   build_tools
+  if want tls; then make_certificate; fi
   $(tools_cpu) iperf3 -s -p "$IPERF_PORT" -B 127.0.0.1 >"$work/iperf.log" 2>&1 &
   $(tools_cpu) sockperf server --tcp -i 127.0.0.1 -p "$SOCKPERF_PORT" >"$work/sockperf.log" 2>&1 &
   printf '<configuration><root level="WARN"/></configuration>\n' > "$work/quiet-logback.xml"
@@ -280,19 +369,20 @@ main() {
     for peer in $PEERS; do
       log "round $round/$ROUNDS: $peer"
       if want bulk; then
-        for streams in 1 4; do
+        for streams in $BULK_STREAMS; do
           for dir in forward reverse; do measure_bulk "$peer" "$streams" "$dir"; done
         done
       fi
       if want latency; then measure_latency "$peer"; fi
       if want connrate; then measure_connrate "$peer"; fi
-      if want idle; then measure_idle_memory "$peer"; fi
+      if want idle; then for count in $IDLE_CONNS; do measure_idle_memory "$peer" "$count"; done; fi
+      if want tls; then measure_tls "$peer"; fi
     done
   done
 
-  python3 "$here/report.py" "$OUT/raw.csv" "$OUT" "$ROUNDS" "$DURATION" "$IDLE_CONNS" \
+  python3 "$here/report.py" "$OUT/raw.csv" "$OUT" "$ROUNDS" "$DURATION" "${IDLE_CONNS// /\/}" \
     "$(haproxy -v | head -1 | awk '{print $3}')" "$(nginx -v 2>&1 | sed 's/.*nginx\///')" \
-    "$(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p')" "$(java -version 2>&1 | head -1)" "$PIN"
+    "$(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p')" "$(java -version 2>&1 | head -1)" "$PIN" "$ROUTES"
   log "wrote $OUT/latest.md and $OUT/latest.svg"
 }
 

@@ -5,6 +5,7 @@
 #
 #   benchmarks/peers/connrate-once.sh --transport epoll
 #   JAVA_OPTS="-XX:TieredStopAtLevel=1" benchmarks/peers/connrate-once.sh --transport epoll
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java benchmarks/peers/connrate-once.sh   # another JDK
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -15,7 +16,7 @@ gcc -O2 -o "$work/echod" "$here/echod.c"
 printf '<configuration><root level="WARN"/></configuration>\n' > "$work/quiet.xml"
 "$work/echod" 127.0.0.1 16001 & 
 # shellcheck disable=SC2086
-java ${JAVA_OPTS:-} -Dlogback.configurationFile="$work/quiet.xml" -jar "$root/relay-cli/target/relay.jar" forward \
+"${JAVA:-java}" ${JAVA_OPTS:-} -Dlogback.configurationFile="$work/quiet.xml" -jar "$root/relay-cli/target/relay.jar" forward \
   --listen 127.0.0.1:16000 --target 127.0.0.1:16001 "$@" > "$work/relay.log" 2>&1 & relay=$!
 for _ in $(seq 1 200); do ss -Hltn "sport = :16000" | grep -q . && break; sleep 0.05; done
 cold=$("$work/connload" 127.0.0.1 16000 10 4)

@@ -10,6 +10,7 @@ from collections import defaultdict
 
 raw, out, rounds, duration, idle, haproxy_v, nginx_v, socat_v, java_v = sys.argv[1:10]
 pinned = sys.argv[10] if len(sys.argv) > 10 else "off"
+routes = sys.argv[11] if len(sys.argv) > 11 else "1"
 
 values = defaultdict(list)
 peers = []
@@ -49,13 +50,38 @@ lines = [
     f"{platform.system()} {platform.release()} host, loopback only; medians of {rounds} interleaved rounds, "
     f"{duration} s per test, {idle} idle connections (socat: fewer, it forks per connection). "
     f"HAProxy {haproxy_v}, nginx {nginx_v}, socat {socat_v}, {java_v}. "
-    f"Load generators pinned to their own core: {pinned}.",
+    f"Load generators pinned to their own core: {pinned}."
+    + (f" Each peer has {routes} routes (listen ports); the load goes to the last." if routes != "1" else ""),
     "",
     "| peer | " + " | ".join(c[0] for c in columns) + " |",
     "|---|" + "---|" * len(columns),
 ]
 for p in peers:
     lines.append(f"| {p} | " + " | ".join(c[1](p) for c in columns) + " |")
+
+# Scaling (BULK_STREAMS and IDLE_CONNS given as lists): one column per stream count and per idle count.
+metrics = {m for (_, m) in values}
+stream_counts = sorted({int(m.split("_")[1]) for m in metrics if m.startswith("bulk_") and m.endswith("_forward_gbits")})
+idle_counts = sorted({int(m.rsplit("_", 1)[1]) for m in metrics if m.startswith("idle_kib_per_conn_")})
+if len(stream_counts) > 2 or len(idle_counts) > 1:
+    cols = [(f"{n} streams Gbit/s", f"bulk_{n}_forward_gbits", 1) for n in stream_counts] + \
+           [(f"{n} idle KiB/conn", f"idle_kib_per_conn_{n}", 2) for n in idle_counts]
+    lines += ["", "Scaling with the work (forward bulk by parallel streams; PSS per idle connection by count):", "",
+              "| peer | " + " | ".join(c[0] for c in cols) + " |", "|---|" + "---|" * len(cols)]
+    for p in peers:
+        lines.append(f"| {p} | " + " | ".join(show(median(p, m), d) for _, m, d in cols) + " |")
+
+# TLS terminated by the peer (compare.sh's tls test): one table of its own, for the peers that terminate TLS.
+tls_peers = [p for p in peers if median(p, "tls_full_per_s")]
+if tls_peers:
+    lines += ["", "TLS terminated by the peer (RSA 2048 certificate, the peer's default TLS 1.3 suite), to the echo "
+              "backend:", "",
+              "| peer | full handshakes/s | peer cores at that rate | s_time cores | resumed handshakes/s "
+              "| bulk through TLS, 1 stream Gbit/s |", "|---|---|---|---|---|---|"]
+    for p in tls_peers:
+        lines.append(f"| {p} | {show(median(p, 'tls_full_per_s'), 0)} | {show(median(p, 'tls_full_cores'), 2)} "
+                     f"| {show(median(p, 'tls_full_client_cores'), 2)} | {show(median(p, 'tls_resumed_per_s'), 0)} "
+                     f"| {show(median(p, 'tls_bulk_gbits'))} |")
 
 # The connection-rate generator's ceiling: what it reaches with no proxy at all, and how busy it was then. A peer
 # close to that figure may be held back by the generator, not by itself.
@@ -79,7 +105,8 @@ for mine in [p for p in peers if p == "relay" or p.startswith("relay-")]:
                               ("bulk_4_forward_gbits", "4 streams"), ("bulk_4_reverse_gbits", "4 streams rev"),
                               ("latency_p50_us", "p50"), ("latency_p99_us", "p99"),
                               ("conn_per_s", "conn/s"), ("conn_per_s_cold", "conn/s first 10 s"),
-                              ("idle_kib_per_conn", "idle memory")]:
+                              ("idle_kib_per_conn", "idle memory"), ("tls_full_per_s", "TLS full handshakes/s"),
+                              ("tls_resumed_per_s", "TLS resumed/s"), ("tls_bulk_gbits", "TLS bulk")]:
             a, b = median(mine, metric), median(other, metric)
             if a and b:
                 parts.append(f"{label} {a / b:.2f}×")

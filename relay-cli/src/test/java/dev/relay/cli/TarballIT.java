@@ -137,6 +137,55 @@ class TarballIT {
     }
 
     @Test
+    void onJdk25TheArchiveIsAnAotCacheWrittenOnStderrOnly() throws Exception {
+        Path jdk = newerJdk(25);
+        Assumptions.assumeTrue(jdk != null, "no JDK 25 or newer under /usr/lib/jvm");
+        Path out = dir.resolve("forward.out");
+        Path err = dir.resolve("forward.err");
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/relay").toString(), "forward", "--listen",
+                "127.0.0.1:0", "--target", "127.0.0.1:7792").redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("JAVA_HOME", jdk.toString());
+        Process relay = builder.start();
+        started.add(relay);
+        await().atMost(Duration.ofSeconds(20)).until(() -> LISTENING.matcher(Files.readString(err)).find());
+        relay.destroy();
+        assertTrue(relay.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, relay.exitValue(), Files.readString(err));
+        try (var files = Files.list(home.resolve("lib"))) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().endsWith(".aot")).count(),
+                    "the AOT cache, written as the first relay exited: " + Files.readString(err));
+        }
+        assertEquals("", Files.readString(out), "the cache's notes stay off stdout");
+
+        Result mapped = exec(List.of(home.resolve("bin/relay").toString(), "--version"),
+                Map.of("JAVA_HOME", jdk.toString(), "RELAY_OPTS", "-Xlog:class+load=info:stderr"));
+        assertEquals(0, mapped.exit(), mapped.output());
+        assertTrue(mapped.output().contains("dev.relay.cli.Main source: shared objects file"),
+                "relay's classes come from the cache: " + mapped.output());
+    }
+
+    /** A JDK of at least {@code major} under /usr/lib/jvm (its release file says), or null. */
+    private static Path newerJdk(int major) throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        Pattern version = Pattern.compile("^JAVA_VERSION=\"(\\d+)", Pattern.MULTILINE);
+        try (var homes = Files.list(jvms)) {
+            for (Path candidate : homes.sorted().toList()) {
+                Path release = candidate.resolve("release");
+                if (Files.isRegularFile(release) && Files.isExecutable(candidate.resolve("bin/java"))) {
+                    Matcher m = version.matcher(Files.readString(release));
+                    if (m.find() && Integer.parseInt(m.group(1)) >= major) {
+                        return candidate;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
     void theSystemdUnitPassesSystemdAnalyzeVerify() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "systemd-analyze not here");
         String unit = Files.readString(home.resolve("systemd/relay.service"), StandardCharsets.UTF_8)
