@@ -37,9 +37,13 @@ RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:-}"
 RELAY_CONN_LOG="${RELAY_CONN_LOG:-off}"
 TESTS="${TESTS:-bulk latency connrate idle tls}"   # a subset runs faster, e.g. TESTS="bulk latency"
 # The TLS test: TLS_CLIENTS `openssl s_time` processes at once (full handshakes, then resumed ones), and one iperf3
-# stream through a socat that speaks TLS to the peer. RSA 2048: the server's signature is the handshake's largest
-# cost, so the peer, not the client, is what runs out first.
+# stream through a socat that speaks TLS to the peer. TLS_KEY=rsa (2048 bits, the default): the server's signature
+# is the handshake's largest cost, so the peer, not the client, runs out first; TLS_KEY=ec: ECDSA P-256.
 TLS_CLIENTS="${TLS_CLIENTS:-4}"
+TLS_KEY="${TLS_KEY:-rsa}"
+# As for the connection rate: the first COLD_SECONDS of full handshakes are a figure of their own, then TLS_WARMUP
+# seconds more before the steady figures (relay's JIT compiles its TLS path for 15-20 s here).
+TLS_WARMUP="${TLS_WARMUP:-20}"
 # Scaling: the parallel iperf3 streams of the bulk test, and how many routes (listen ports) each peer is given; the
 # load goes to the last one. ROUTES over 1 leaves socat out (one listener per process).
 BULK_STREAMS="${BULK_STREAMS:-1 4}"
@@ -80,10 +84,12 @@ cpus=$(nproc)
 tools_cpu() { [ "$PIN" = on ] && [ "$cpus" -gt 1 ] && echo "taskset -c $((cpus - 1))" || true; }
 peer_cpu() { [ "$PIN" = on ] && [ "$cpus" -gt 1 ] && echo "taskset -c 0-$((cpus - 2))" || true; }
 
-# One self-signed RSA 2048 certificate for every peer (PKCS#8 key, as relay reads it; HAProxy wants both in one file).
+# One self-signed certificate for every peer (PKCS#8 key, as relay reads it; HAProxy wants both in one file).
 make_certificate() {
   mkdir -p "$work/tls"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost \
+  local key=rsa:2048; [ "$TLS_KEY" = ec ] && key="ec -pkeyopt ec_paramgen_curve:prime256v1"
+  # shellcheck disable=SC2086
+  openssl req -x509 -newkey $key -nodes -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost \
     -keyout "$work/tls/key.pem" -out "$work/tls/cert.pem" 2>/dev/null
   cat "$work/tls/cert.pem" "$work/tls/key.pem" > "$work/tls/combined.pem"
 }
@@ -267,17 +273,21 @@ measure_connrate() { # peer
 }
 
 # Handshakes per second with TLS_CLIENTS s_time processes at once, for DURATION; prints "rate client_cores".
-tls_handshakes() { # mode (-new | -reuse)
-  local out="$work/s_time" t0 t1
-  t0=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
+# Resumption is measured with TLS 1.2: a TLS 1.3 server sends its tickets after the handshake, and Netty (BoringSSL)
+# and HAProxy send them with the first bytes they write, which a handshake-only client never waits for.
+tls_handshakes() { # s_time flags [seconds]
+  local out="$work/s_time" t0 t1 me=$BASHPID seconds="${2:-$DURATION}"
+  # Called in $(...): this subshell's children are the clients, so its reaped children's times are theirs.
+  t0=$(awk '{print $16+$17}' "/proc/$me/stat")
   for i in $(seq 1 "$TLS_CLIENTS"); do
-    timeout $((DURATION + 30)) $(tools_cpu) openssl s_time -connect "127.0.0.1:$PORT" "$1" -time "$DURATION" \
+    # shellcheck disable=SC2086
+    timeout $((seconds + 30)) $(tools_cpu) openssl s_time -connect "127.0.0.1:$PORT" $1 -time "$seconds" \
       >"$out.$i" 2>&1 &
   done
-  wait $(jobs -p | tail -n "$TLS_CLIENTS") 2>/dev/null || true
-  t1=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
+  wait   # in $(...): only the clients are this subshell's children
+  t1=$(awk '{print $16+$17}' "/proc/$me/stat")
   # "N connections in T real seconds": the rate of each client, summed.
-  python3 - "$out" "$TLS_CLIENTS" "$(( t1 - t0 ))" "$(getconf CLK_TCK)" "$DURATION" <<'PY'
+  python3 - "$out" "$TLS_CLIENTS" "$(( t1 - t0 ))" "$(getconf CLK_TCK)" "$seconds" <<'PY'
 import re, sys
 out, n, ticks, hz, duration = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 rate = 0.0
@@ -292,14 +302,15 @@ PY
 measure_tls() { # peer
   case "$1" in direct|haproxy-splice|socat|*-nosplice) return 0 ;; esac   # no terminator, or the same as another
   TLS=on; start_peer "$1" "$ECHO_PORT"; TLS=""
-  local full resumed cpu0 cpu1 json wrap
-  # Warm-up: JIT-compiled peers are measured warm, as in the other tests.
-  timeout $((WARMUP + 30)) $(tools_cpu) openssl s_time -connect "127.0.0.1:$PORT" -new -time "$WARMUP" >/dev/null 2>&1 || true
+  local cold full resumed cpu0 cpu1 json wrap
+  cold=$(tls_handshakes -new "$COLD_SECONDS")
+  tls_handshakes -new "$TLS_WARMUP" >/dev/null
   cpu0=$(tree_sum "$PEER_PID" cpu)
   full=$(tls_handshakes -new)
   cpu1=$(tree_sum "$PEER_PID" cpu)
-  resumed=$(tls_handshakes -reuse)
+  resumed=$(tls_handshakes "-reuse -tls1_2")
   stop_peer
+  record "$1" tls_full_per_s_cold "${cold% *}"
   record "$1" tls_full_per_s "${full% *}"
   record "$1" tls_full_client_cores "${full#* }"
   record "$1" tls_full_cores "$(python3 -c "print(($cpu1-$cpu0)/$(getconf CLK_TCK)/$DURATION)")"
@@ -382,7 +393,7 @@ main() {
 
   python3 "$here/report.py" "$OUT/raw.csv" "$OUT" "$ROUNDS" "$DURATION" "${IDLE_CONNS// /\/}" \
     "$(haproxy -v | head -1 | awk '{print $3}')" "$(nginx -v 2>&1 | sed 's/.*nginx\///')" \
-    "$(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p')" "$(java -version 2>&1 | head -1)" "$PIN" "$ROUTES"
+    "$(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p')" "$(java -version 2>&1 | head -1)" "$PIN" "$ROUTES" "$TLS_KEY"
   log "wrote $OUT/latest.md and $OUT/latest.svg"
 }
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 raw, out, rounds, duration, idle, haproxy_v, nginx_v, socat_v, java_v = sys.argv[1:10]
 pinned = sys.argv[10] if len(sys.argv) > 10 else "off"
 routes = sys.argv[11] if len(sys.argv) > 11 else "1"
+tls_key = {"rsa": "RSA 2048", "ec": "ECDSA P-256"}.get(sys.argv[12] if len(sys.argv) > 12 else "rsa", "RSA 2048")
 
 values = defaultdict(list)
 peers = []
@@ -74,12 +75,13 @@ if len(stream_counts) > 2 or len(idle_counts) > 1:
 # TLS terminated by the peer (compare.sh's tls test): one table of its own, for the peers that terminate TLS.
 tls_peers = [p for p in peers if median(p, "tls_full_per_s")]
 if tls_peers:
-    lines += ["", "TLS terminated by the peer (RSA 2048 certificate, the peer's default TLS 1.3 suite), to the echo "
+    lines += ["", f"TLS terminated by the peer ({tls_key} certificate, each peer's default suites), to the echo "
               "backend:", "",
-              "| peer | full handshakes/s | peer cores at that rate | s_time cores | resumed handshakes/s "
+              "| peer | full handshakes/s (TLS 1.3), first 10 s / steady | peer cores at that rate | s_time cores | resumed handshakes/s (TLS 1.2) "
               "| bulk through TLS, 1 stream Gbit/s |", "|---|---|---|---|---|---|"]
     for p in tls_peers:
-        lines.append(f"| {p} | {show(median(p, 'tls_full_per_s'), 0)} | {show(median(p, 'tls_full_cores'), 2)} "
+        lines.append(f"| {p} | {show(median(p, 'tls_full_per_s_cold'), 0)} / {show(median(p, 'tls_full_per_s'), 0)} "
+                     f"| {show(median(p, 'tls_full_cores'), 2)} "
                      f"| {show(median(p, 'tls_full_client_cores'), 2)} | {show(median(p, 'tls_resumed_per_s'), 0)} "
                      f"| {show(median(p, 'tls_bulk_gbits'))} |")
 
