@@ -276,26 +276,26 @@ measure_connrate() { # peer
 # Resumption is measured with TLS 1.2: a TLS 1.3 server sends its tickets after the handshake, and Netty (BoringSSL)
 # and HAProxy send them with the first bytes they write, which a handshake-only client never waits for.
 tls_handshakes() { # s_time flags [seconds]
-  local out="$work/s_time" t0 t1 me=$BASHPID seconds="${2:-$DURATION}"
-  # Called in $(...): this subshell's children are the clients, so its reaped children's times are theirs.
-  t0=$(awk '{print $16+$17}' "/proc/$me/stat")
+  local out="$work/s_time" t0 t1 me=$BASHPID seconds="${2:-$DURATION}" clients=()
+  # The clients' CPU: what this shell's reaped children used, before and after (only the clients end meanwhile).
+  t0=$(awk '{print $16+$17}' "/proc/$me/stat"); local w0; w0=$(date +%s.%N)
   for i in $(seq 1 "$TLS_CLIENTS"); do
     # shellcheck disable=SC2086
     timeout $((seconds + 30)) $(tools_cpu) openssl s_time -connect "127.0.0.1:$PORT" $1 -time "$seconds" \
-      >"$out.$i" 2>&1 &
+      >"$out.$i" 2>&1 & clients+=($!)
   done
-  wait   # in $(...): only the clients are this subshell's children
-  t1=$(awk '{print $16+$17}' "/proc/$me/stat")
+  wait "${clients[@]}" || true
+  t1=$(awk '{print $16+$17}' "/proc/$me/stat"); local w1; w1=$(date +%s.%N)
   # "N connections in T real seconds": the rate of each client, summed.
-  python3 - "$out" "$TLS_CLIENTS" "$(( t1 - t0 ))" "$(getconf CLK_TCK)" "$seconds" <<'PY'
+  python3 - "$out" "$TLS_CLIENTS" "$(( t1 - t0 ))" "$(getconf CLK_TCK)" "$(python3 -c "print($w1 - $w0)")" <<'PY'
 import re, sys
-out, n, ticks, hz, duration = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+out, n, ticks, hz, wall = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 rate = 0.0
 for i in range(1, n + 1):
     m = re.search(r"(\d+) connections in (\d+) real seconds", open(f"{out}.{i}").read())
     if m and int(m.group(2)) > 0:
         rate += int(m.group(1)) / int(m.group(2))
-print(f"{rate:.0f} {ticks / hz / duration:.2f}")
+print(f"{rate:.0f} {ticks / hz / wall:.2f}")
 PY
 }
 
@@ -332,6 +332,9 @@ measure_idle_memory() { # peer count
   [ "$1" = direct ] || [ "$1" = haproxy-splice ] && return 0
   local count="$2"; [ "$1" = socat ] && [ "$count" -gt "$SOCAT_IDLE_CONNS" ] && count="$SOCAT_IDLE_CONNS"
   start_peer "$1" "$ECHO_PORT"
+  # What the peer holds once started, before its first connection (PSS: shared libraries and class archives count
+  # by their share).
+  if [ "$2" = "${IDLE_CONNS%% *}" ]; then record "$1" start_mib "$(( $(tree_sum "$PEER_PID" pss) / 1024 ))"; fi
   # Connection churn first, then one idle connection, so that one-time costs land in the baseline, not per
   # connection: pools a peer builds lazily, and for relay the JIT compiling its connection path (~1 KiB per
   # connection of compiler memory when 8,000 connections are the JVM's first; docs/performance.md).

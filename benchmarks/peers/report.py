@@ -40,6 +40,7 @@ columns = [
     ("new conn/s (first 10 s / steady)", lambda p: f"{show(median(p, 'conn_per_s_cold'), 0)} / {show(median(p, 'conn_per_s'), 0)}"),
     ("peer cores at that rate", lambda p: show(median(p, "connrate_cores"), 2)),
     ("idle KiB per relayed conn (PSS)", lambda p: show(median(p, "idle_kib_per_conn"))),
+    ("MiB at start (PSS)", lambda p: show(median(p, "start_mib"), 0)),
     ("peer cores at 1 stream", lambda p: show(median(p, "bulk_1_forward_cores"), 2)),
     ("Gbit/s per peer core", lambda p: show(
         (median(p, "bulk_1_forward_gbits") / median(p, "bulk_1_forward_cores"))
@@ -77,13 +78,18 @@ tls_peers = [p for p in peers if median(p, "tls_full_per_s")]
 if tls_peers:
     lines += ["", f"TLS terminated by the peer ({tls_key} certificate, each peer's default suites), to the echo "
               "backend:", "",
-              "| peer | full handshakes/s (TLS 1.3), first 10 s / steady | peer cores at that rate | s_time cores | resumed handshakes/s (TLS 1.2) "
-              "| bulk through TLS, 1 stream Gbit/s |", "|---|---|---|---|---|---|"]
+              "| peer | full handshakes/s (TLS 1.3), first 10 s / steady | peer cores at that rate | peer CPU ms per handshake "
+              "| s_time cores | resumed handshakes/s (TLS 1.2) | bulk through TLS, 1 stream Gbit/s |",
+              "|---|---|---|---|---|---|---|"]
     for p in tls_peers:
         lines.append(f"| {p} | {show(median(p, 'tls_full_per_s_cold'), 0)} / {show(median(p, 'tls_full_per_s'), 0)} "
                      f"| {show(median(p, 'tls_full_cores'), 2)} "
+                     f"| {show(1000 * median(p, 'tls_full_cores') / median(p, 'tls_full_per_s'), 2) if median(p, 'tls_full_cores') else '–'} "
                      f"| {show(median(p, 'tls_full_client_cores'), 2)} | {show(median(p, 'tls_resumed_per_s'), 0)} "
                      f"| {show(median(p, 'tls_bulk_gbits'))} |")
+    lines += ["", f"The clients (openssl s_time) share the {os.cpu_count()} cores with the peer: where the peer's and "
+              "the clients' cores add up to all of them, the figure is the machine's ceiling more than the peer's, "
+              "and the peers compare by their CPU per handshake (cores ÷ handshakes/s)."]
 
 # The connection-rate generator's ceiling: what it reaches with no proxy at all, and how busy it was then. A peer
 # close to that figure may be held back by the generator, not by itself.
@@ -107,7 +113,8 @@ for mine in [p for p in peers if p == "relay" or p.startswith("relay-")]:
                               ("bulk_4_forward_gbits", "4 streams"), ("bulk_4_reverse_gbits", "4 streams rev"),
                               ("latency_p50_us", "p50"), ("latency_p99_us", "p99"),
                               ("conn_per_s", "conn/s"), ("conn_per_s_cold", "conn/s first 10 s"),
-                              ("idle_kib_per_conn", "idle memory"), ("tls_full_per_s", "TLS full handshakes/s"),
+                              ("idle_kib_per_conn", "idle memory"), ("start_mib", "memory at start"),
+                              ("tls_full_per_s", "TLS full handshakes/s"),
                               ("tls_resumed_per_s", "TLS resumed/s"), ("tls_bulk_gbits", "TLS bulk")]:
             a, b = median(mine, metric), median(other, metric)
             if a and b:
