@@ -10,6 +10,8 @@ import dev.relay.core.config.Durations;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RelayConfig;
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.udp.UdpRelay;
+import dev.relay.core.udp.UdpSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,7 @@ final class ForwardCommand {
               relay forward --listen 8928 --target 127.0.0.1:7792
               relay forward --listen 127.0.0.1:8443 --target backend.internal:443 --idle-timeout 10m
               relay forward --listen unix:/run/app.sock --target [::1]:8080 --unix-socket-mode 0660
+              relay forward --udp --listen 5353 --target 127.0.0.1:53 --responses 1
             """;
 
     private static final Logger log = LoggerFactory.getLogger(ForwardCommand.class);
@@ -43,8 +46,25 @@ final class ForwardCommand {
     @Parameter(names = "--connect-timeout", description = "How long an upstream connect may take.")
     String connectTimeout = Durations.format(RelayConfig.DEFAULT_CONNECT_TIMEOUT);
 
-    @Parameter(names = "--idle-timeout", description = "Close a connection after this long with no byte either way; 0 disables.")
-    String idleTimeout = Durations.format(RelayConfig.DEFAULT_IDLE_TIMEOUT);
+    @Parameter(names = "--idle-timeout", description = "Close a connection after this long with no byte either way; 0 disables. "
+            + "Default: " + "1h for TCP, 1m for a --udp session.")
+    String idleTimeout;
+
+    @Parameter(names = "--udp", description = "Relay UDP datagrams instead of TCP connections, with a session (its own "
+            + "upstream socket) per client address.")
+    boolean udp;
+
+    @Parameter(names = "--responses", description = "With --udp: end a session after this many replies (1 for DNS); 0 = no limit.")
+    int responses;
+
+    @Parameter(names = "--requests", description = "With --udp: after this many datagrams from a client, its next one opens a new session; 0 = no limit.")
+    int requests;
+
+    @Parameter(names = "--max-sessions", description = "With --udp: open sessions at most; past it, datagrams from new clients are dropped.")
+    int maxSessions = UdpSettings.DEFAULT_MAX_SESSIONS;
+
+    @Parameter(names = "--max-datagram-size", description = "With --udp: larger datagrams, either way, are dropped.")
+    int maxDatagramSize = UdpSettings.DEFAULT_MAX_DATAGRAM_SIZE;
 
     @Parameter(names = "--drain-timeout", description = "On stop, how long open connections may finish; a second stop signal closes them at once.")
     String drainTimeout = Durations.format(RelayConfig.DEFAULT_DRAIN_TIMEOUT);
@@ -71,7 +91,8 @@ final class ForwardCommand {
         return RelayConfig.builder(Flags.endpoint("--listen", listen), Flags.endpoint("--target", target))
                 .transport(Flags.transport(transport))
                 .connectTimeout(Flags.duration("--connect-timeout", connectTimeout))
-                .idleTimeout(Flags.duration("--idle-timeout", idleTimeout))
+                .idleTimeout(idleTimeout == null ? RelayConfig.DEFAULT_IDLE_TIMEOUT
+                        : Flags.duration("--idle-timeout", idleTimeout))
                 .drainTimeout(Flags.duration("--drain-timeout", drainTimeout))
                 .backlog(backlog)
                 .ioThreads(ioThreads)
@@ -87,7 +108,44 @@ final class ForwardCommand {
         }
     }
 
+    /** The --udp relay's settings, from the flags; a flag that only TCP has is a usage error. */
+    UdpSettings udpSettings() {
+        if (admin != null || hexdump || unixSocketMode != null || noSplice) {
+            throw new UsageException("--udp: --admin, --hexdump, --unix-socket-mode and --no-splice are for TCP only");
+        }
+        if (!(Flags.endpoint("--listen", listen) instanceof Endpoint.Inet in)
+                || !(Flags.endpoint("--target", target) instanceof Endpoint.Inet out)) {
+            throw new UsageException("--udp: --listen and --target must be IP addresses or hostnames with a port");
+        }
+        try {
+            return UdpSettings.of(in, out)
+                    .withIdleTimeout(idleTimeout == null ? UdpSettings.DEFAULT_IDLE_TIMEOUT
+                            : Flags.duration("--idle-timeout", idleTimeout))
+                    .withResponses(responses)
+                    .withRequests(requests)
+                    .withMaxSessions(maxSessions)
+                    .withMaxDatagramSize(maxDatagramSize);
+        } catch (ConfigException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private int runUdp() throws InterruptedException {
+        UdpSettings settings = udpSettings();
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+        Signals signals = new Signals();
+        try (UdpRelay relay = UdpRelay.start(settings, Flags.transport(transport))) {
+            systemd.ready();
+            signals.awaitStop(() -> log.info("reload asked for, but forward has no file to read"));
+            systemd.stopping();
+        }
+        return ExitCodes.OK;
+    }
+
     int run() throws InterruptedException {
+        if (udp) {
+            return runUdp();
+        }
         RelayConfig config = config();
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         Signals signals = new Signals();

@@ -69,6 +69,49 @@ class RelayJarIT {
     }
 
     @Test
+    void udpEchoForwardSendEndToEnd() throws Exception {
+        Path echoLog = Files.createTempFile("echo", ".log");
+        Path relayLog = Files.createTempFile("relay", ".log");
+        Process echo = start(echoLog, "echo", "--udp", "--listen", "127.0.0.1:0");
+        int echoPort = awaitPort(echoLog);
+        Process relay = start(relayLog, "forward", "--udp", "--listen", "127.0.0.1:0", "--target",
+                "127.0.0.1:" + echoPort, "--responses", "2");
+        int relayPort = awaitPort(relayLog);
+
+        Result hello = runToEnd(null, "send", "--udp", "--quiet", "300ms", "--target", "127.0.0.1:" + relayPort, "Hello!");
+        assertEquals(0, hello.exit(), hello.stderr());
+        assertEquals("Hello!\n", new String(hello.stdout(), StandardCharsets.UTF_8));
+
+        Path lines = Files.createTempFile("lines", ".txt");
+        Files.writeString(lines, "one\ntwo\n");
+        Result two = runToEnd(lines, "send", "--udp", "--quiet", "300ms", "--target", "127.0.0.1:" + relayPort);
+        assertEquals(0, two.exit(), two.stderr());
+        assertEquals("one\ntwo\n", new String(two.stdout(), StandardCharsets.UTF_8), "a datagram per line, each answered");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(relayLog).contains("reason=responses"));
+
+        Result unreachable = runToEnd(null, "send", "--udp", "--target", "127.0.0.1:" + freeUdpPort(), "anyone?");
+        assertEquals(1, unreachable.exit());
+        assertTrue(unreachable.stderr().strip().lines().count() == 1 && unreachable.stderr().contains("nothing listens"),
+                unreachable.stderr());
+
+        Result tcpOnly = runToEnd(null, "forward", "--udp", "--listen", "127.0.0.1:0", "--target", "127.0.0.1:9",
+                "--hexdump");
+        assertEquals(2, tcpOnly.exit(), "a TCP-only flag with --udp is bad usage: " + tcpOnly.stderr());
+
+        relay.destroy();
+        assertTrue(relay.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, relay.exitValue(), Files.readString(relayLog));
+        echo.destroy();
+        assertTrue(echo.waitFor(20, TimeUnit.SECONDS));
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
     void aSecondStopSignalClosesOpenConnectionsInsteadOfWaitingForTheDrain() throws Exception {
         Path echoLog = Files.createTempFile("echo", ".log");
         Path relayLog = Files.createTempFile("relay", ".log");

@@ -6,6 +6,10 @@ import dev.relay.core.config.ConfigException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.IoHandlerFactory;
@@ -44,6 +48,15 @@ public record Transport(
             case EPOLL -> EpollChannelOption.SO_REUSEPORT;
             case IO_URING -> IoUringChannelOption.SO_REUSEPORT;
             default -> NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT);
+        };
+    }
+
+    /** The UDP channel class: each transport has one, so a datagram route runs on whichever the relay picked. */
+    public Class<? extends DatagramChannel> datagramChannel() {
+        return switch (kind) {
+            case EPOLL -> EpollDatagramChannel.class;
+            case IO_URING -> IoUringDatagramChannel.class;
+            default -> NioDatagramChannel.class;
         };
     }
 

@@ -1,0 +1,119 @@
+package dev.relay.core.udp;
+
+import dev.relay.core.config.Endpoint;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The listener's handler with embedded channels: sessions by sender, limits and drops, and who owns each buffer. */
+class UdpFrontendTest {
+
+    private static final InetSocketAddress ALICE = new InetSocketAddress("127.0.0.1", 40001);
+    private static final InetSocketAddress BOB = new InetSocketAddress("127.0.0.1", 40002);
+    private static final InetSocketAddress LISTENER = new InetSocketAddress("127.0.0.1", 5353);
+
+    private final UdpCounters counters = new UdpCounters();
+    private final List<EmbeddedChannel> upstreams = new ArrayList<>();
+    private EmbeddedChannel listener;
+
+    @AfterEach
+    void closeAll() {
+        if (listener != null) {
+            listener.finishAndReleaseAll();
+        }
+        upstreams.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
+    private void start(UdpSettings settings) {
+        listener = new EmbeddedChannel(new UdpFrontend(settings, counters, session -> {
+            EmbeddedChannel upstream = new EmbeddedChannel(new UdpBackend(session));
+            upstreams.add(upstream);
+            return upstream.newSucceededFuture();
+        }));
+    }
+
+    private static UdpSettings settings() {
+        return UdpSettings.of(new Endpoint.Inet("127.0.0.1", 5353), new Endpoint.Inet("127.0.0.1", 53));
+    }
+
+    private static DatagramPacket from(InetSocketAddress sender, String text) {
+        return new DatagramPacket(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), LISTENER, sender);
+    }
+
+    private static String text(ByteBuf buf) {
+        try {
+            return buf.toString(StandardCharsets.UTF_8);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void eachSenderGetsItsOwnUpstreamSocketAndItsOwnReplies() {
+        start(settings());
+        listener.writeInbound(from(ALICE, "a1"), from(BOB, "b1"), from(ALICE, "a2"));
+        assertEquals(2, upstreams.size(), "one upstream socket per client address");
+        assertEquals("a1", text(upstreams.get(0).readOutbound()));
+        assertEquals("a2", text(upstreams.get(0).readOutbound()));
+        assertEquals("b1", text(upstreams.get(1).readOutbound()));
+
+        upstreams.get(1).writeInbound(new DatagramPacket(Unpooled.copiedBuffer("to bob", StandardCharsets.UTF_8),
+                BOB, new InetSocketAddress("127.0.0.1", 53)));
+        DatagramPacket reply = listener.readOutbound();
+        assertEquals(BOB, reply.recipient());
+        assertEquals("to bob", text(reply.content()));
+        assertEquals(3, counters.datagramsUp());
+        assertEquals(1, counters.datagramsDown());
+    }
+
+    @Test
+    void anOversizeDatagramIsDroppedAndReleased() {
+        start(settings().withMaxDatagramSize(3));
+        DatagramPacket big = from(ALICE, "four");
+        listener.writeInbound(big);
+        assertEquals(0, big.refCnt(), "released");
+        assertTrue(upstreams.isEmpty(), "no session for a dropped datagram");
+        assertEquals(1, counters.dropped(UdpDrop.OVERSIZE));
+    }
+
+    @Test
+    void aSenderPastMaxSessionsIsDroppedWhileTheOthersGoOn() {
+        start(settings().withMaxSessions(1));
+        listener.writeInbound(from(ALICE, "in"));
+        DatagramPacket over = from(BOB, "over");
+        listener.writeInbound(over, from(ALICE, "still"));
+        assertEquals(0, over.refCnt());
+        assertEquals(1, counters.dropped(UdpDrop.LIMIT));
+        assertEquals("in", text(upstreams.get(0).readOutbound()));
+        assertEquals("still", text(upstreams.get(0).readOutbound()));
+    }
+
+    @Test
+    void aReplyLimitEndsTheSessionAndClosesItsSocket() {
+        start(settings().withResponses(1));
+        listener.writeInbound(from(ALICE, "query"));
+        text(upstreams.get(0).readOutbound());
+        upstreams.get(0).writeInbound(new DatagramPacket(Unpooled.copiedBuffer("answer", StandardCharsets.UTF_8),
+                ALICE, new InetSocketAddress("127.0.0.1", 53)));
+        text(((DatagramPacket) listener.readOutbound()).content());
+        assertFalse(upstreams.get(0).isOpen(), "the session's socket is closed");
+        assertEquals(0, counters.sessionsOpen());
+        assertNull(listener.readOutbound(), "nothing more for the client");
+        listener.writeInbound(from(ALICE, "next query"));
+        assertEquals(2, upstreams.size(), "the client's next datagram opens a new session");
+        assertEquals("next query", text(upstreams.get(1).readOutbound()));
+    }
+}

@@ -1,0 +1,205 @@
+package dev.relay.core.udp;
+
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.TransportKind;
+import dev.relay.core.tools.EchoConfig;
+import dev.relay.core.tools.UdpEchoServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Datagrams through a real UDP relay on loopback, to a real echo server, on every transport. */
+class UdpRelayTest {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** The largest payload an IPv4 UDP datagram carries. */
+    private static final int LARGEST = 65_507;
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void eachOfManyClientsGetsOnlyItsOwnReplies(TransportKind transport) throws Exception {
+        try (UdpEchoServer echo = echo(transport); UdpRelay relay = relay(transport, echo, UnaryOperator.identity())) {
+            List<DatagramSocket> clients = new ArrayList<>();
+            try {
+                for (int c = 0; c < 20; c++) {
+                    clients.add(client());
+                }
+                for (int round = 0; round < 10; round++) {
+                    for (int c = 0; c < clients.size(); c++) {
+                        send(clients.get(c), relay, ("client " + c + " datagram " + round).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                for (int c = 0; c < clients.size(); c++) {
+                    List<String> got = new ArrayList<>();
+                    for (int round = 0; round < 10; round++) {
+                        got.add(new String(receive(clients.get(c)), StandardCharsets.UTF_8));
+                    }
+                    for (int round = 0; round < 10; round++) {
+                        assertTrue(got.contains("client " + c + " datagram " + round), "client " + c + " got " + got);
+                    }
+                }
+                assertEquals(20, relay.counters().sessionsOpened(), "one session per client address");
+                assertEquals(200, relay.counters().datagramsUp());
+                await().atMost(Duration.ofSeconds(5)).until(() -> relay.counters().datagramsDown() == 200);
+            } finally {
+                clients.forEach(DatagramSocket::close);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void everyDatagramComesBackWholeFromOneByteToTheLargest(TransportKind transport) throws Exception {
+        try (UdpEchoServer echo = echo(transport); UdpRelay relay = relay(transport, echo, UnaryOperator.identity());
+             DatagramSocket client = client()) {
+            Random random = new Random(7);
+            for (int size : new int[]{1, 2, 100, 1_472, 1_473, 9_000, 32_768, LARGEST}) {
+                byte[] sent = new byte[size];
+                random.nextBytes(sent);
+                send(client, relay, sent);
+                assertArrayEquals(sent, receive(client), "a datagram of " + size + " bytes, neither cut nor merged");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void anIdleSessionEndsAndItsSocketCloses(TransportKind transport) throws Exception {
+        try (UdpEchoServer echo = echo(transport);
+             UdpRelay relay = relay(transport, echo, s -> s.withIdleTimeout(Duration.ofMillis(200)));
+             DatagramSocket client = client()) {
+            long descriptorsBefore = openDescriptors();
+            send(client, relay, "hello".getBytes(StandardCharsets.UTF_8));
+            assertEquals("hello", new String(receive(client), StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(5)).until(() -> relay.openSessions() == 0);
+            assertEquals(0, relay.counters().sessionsOpen());
+            await().atMost(Duration.ofSeconds(5)).until(() -> openDescriptors() <= descriptorsBefore);
+            send(client, relay, "again".getBytes(StandardCharsets.UTF_8));
+            assertEquals("again", new String(receive(client), StandardCharsets.UTF_8), "a new session serves it");
+            assertEquals(2, relay.counters().sessionsOpened());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void aSessionEndsAtItsResponsesLongBeforeItsIdleTimeout(TransportKind transport) throws Exception {
+        try (UdpEchoServer echo = echo(transport); UdpRelay relay = relay(transport, echo, s -> s.withResponses(1));
+             DatagramSocket client = client()) {
+            send(client, relay, "query".getBytes(StandardCharsets.UTF_8));
+            assertEquals("query", new String(receive(client), StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(5)).until(() -> relay.openSessions() == 0);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void aClientPastItsRequestsStartsANewSession(TransportKind transport) throws Exception {
+        try (UdpEchoServer echo = echo(transport); UdpRelay relay = relay(transport, echo, s -> s.withRequests(1));
+             DatagramSocket client = client()) {
+            for (int i = 0; i < 3; i++) {
+                send(client, relay, ("q" + i).getBytes(StandardCharsets.UTF_8));
+                assertEquals("q" + i, new String(receive(client), StandardCharsets.UTF_8));
+            }
+            assertEquals(3, relay.counters().sessionsOpened());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void oversizeDatagramsAreDroppedAndCounted(TransportKind transport) throws Exception {
+        try (UdpEchoServer echo = echo(transport);
+             UdpRelay relay = relay(transport, echo, s -> s.withMaxDatagramSize(100));
+             DatagramSocket client = client()) {
+            send(client, relay, new byte[101]);
+            await().atMost(Duration.ofSeconds(5)).until(() -> relay.counters().dropped(UdpDrop.OVERSIZE) == 1);
+            send(client, relay, new byte[100]);
+            assertEquals(100, receive(client).length, "the next datagram, at the limit, goes through");
+            assertEquals(1, relay.counters().datagramsUp());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void aNewClientPastMaxSessionsIsDroppedAndCounted(TransportKind transport) throws Exception {
+        try (UdpEchoServer echo = echo(transport); UdpRelay relay = relay(transport, echo, s -> s.withMaxSessions(2));
+             DatagramSocket first = client(); DatagramSocket second = client(); DatagramSocket third = client()) {
+            for (DatagramSocket client : List.of(first, second)) {
+                send(client, relay, "in".getBytes(StandardCharsets.UTF_8));
+                assertEquals("in", new String(receive(client), StandardCharsets.UTF_8));
+            }
+            send(third, relay, "over".getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(5)).until(() -> relay.counters().dropped(UdpDrop.LIMIT) == 1);
+            assertEquals(2, relay.openSessions());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void anUpstreamThatIsNotThereEndsTheSession(TransportKind transport) throws Exception {
+        int closedPort;
+        try (DatagramSocket reserved = new DatagramSocket(0, LOOPBACK)) {
+            closedPort = reserved.getLocalPort();
+        }
+        UdpSettings settings = UdpSettings.of(new Endpoint.Inet("127.0.0.1", 0),
+                new Endpoint.Inet("127.0.0.1", closedPort));
+        try (UdpRelay relay = UdpRelay.start(settings, transport); DatagramSocket client = client()) {
+            send(client, relay, "anyone?".getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(5)).until(() -> relay.counters().sessionsOpened() == 1
+                    && relay.openSessions() == 0);
+        }
+    }
+
+    private static UdpEchoServer echo(TransportKind transport) {
+        return UdpEchoServer.start(new EchoConfig(new Endpoint.Inet("127.0.0.1", 0), null, transport));
+    }
+
+    private static UdpRelay relay(TransportKind transport, UdpEchoServer echo, UnaryOperator<UdpSettings> tune) {
+        UdpSettings settings = UdpSettings.of(new Endpoint.Inet("127.0.0.1", 0),
+                new Endpoint.Inet("127.0.0.1", echo.localAddress().getPort()));
+        return UdpRelay.start(tune.apply(settings), transport);
+    }
+
+    private static DatagramSocket client() throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+        socket.setSoTimeout(5_000);
+        socket.setReceiveBufferSize(1 << 20);
+        return socket;
+    }
+
+    private static void send(DatagramSocket client, UdpRelay relay, byte[] data) throws IOException {
+        client.send(new DatagramPacket(data, data.length, new InetSocketAddress(LOOPBACK, relay.localAddress().getPort())));
+    }
+
+    private static byte[] receive(DatagramSocket client) throws IOException {
+        byte[] buffer = new byte[65_536];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        client.receive(packet);
+        return Arrays.copyOf(buffer, packet.getLength());
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+}
