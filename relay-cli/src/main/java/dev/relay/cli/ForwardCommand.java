@@ -66,6 +66,12 @@ final class ForwardCommand {
     @Parameter(names = "--max-datagram-size", description = "With --udp: larger datagrams, either way, are dropped.")
     int maxDatagramSize = UdpSettings.DEFAULT_MAX_DATAGRAM_SIZE;
 
+    @Parameter(names = "--send-proxy", description = "With --udp: v2 puts a PROXY protocol v2 header naming the client at the start of every datagram to the target; none (the default) sends none.")
+    String sendProxy = "none";
+
+    @Parameter(names = "--accept-proxy", description = "With --udp: read a PROXY protocol v2 header at the start of every datagram; the client it names is the session's, and a datagram without one is dropped.")
+    boolean acceptProxy;
+
     @Parameter(names = "--drain-timeout", description = "On stop, how long open connections may finish; a second stop signal closes them at once.")
     String drainTimeout = Durations.format(RelayConfig.DEFAULT_DRAIN_TIMEOUT);
 
@@ -124,10 +130,21 @@ final class ForwardCommand {
                     .withResponses(responses)
                     .withRequests(requests)
                     .withMaxSessions(maxSessions)
-                    .withMaxDatagramSize(maxDatagramSize);
+                    .withMaxDatagramSize(maxDatagramSize)
+                    .withSendProxy(sendProxyV2())
+                    .withAcceptProxy(acceptProxy);
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    private boolean sendProxyV2() {
+        return switch (sendProxy) {
+            case "none" -> false;
+            case "v2" -> true;
+            default -> throw new UsageException("--send-proxy: \"" + sendProxy + "\" (expected: none or v2; "
+                    + "datagrams carry the binary header only)");
+        };
     }
 
     private int runUdp() throws InterruptedException {
@@ -145,6 +162,10 @@ final class ForwardCommand {
     int run() throws InterruptedException {
         if (udp) {
             return runUdp();
+        }
+        if (acceptProxy || !sendProxy.equals("none")) {
+            throw new UsageException("--send-proxy and --accept-proxy go with --udp; a TCP route sets send_proxy and "
+                    + "proxy_protocol in a config file");
         }
         RelayConfig config = config();
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();

@@ -97,6 +97,12 @@ class RelayJarIT {
         Result tcpOnly = runToEnd(null, "forward", "--udp", "--listen", "127.0.0.1:0", "--target", "127.0.0.1:9",
                 "--hexdump");
         assertEquals(2, tcpOnly.exit(), "a TCP-only flag with --udp is bad usage: " + tcpOnly.stderr());
+        Result v1 = runToEnd(null, "forward", "--udp", "--listen", "127.0.0.1:0", "--target", "127.0.0.1:9",
+                "--send-proxy", "v1");
+        assertEquals(2, v1.exit(), "datagrams carry the binary header only: " + v1.stderr());
+        Result udpOnly = runToEnd(null, "forward", "--listen", "127.0.0.1:0", "--target", "127.0.0.1:9",
+                "--accept-proxy");
+        assertEquals(2, udpOnly.exit(), "--accept-proxy without --udp is bad usage: " + udpOnly.stderr());
 
         relay.destroy();
         assertTrue(relay.waitFor(20, TimeUnit.SECONDS));

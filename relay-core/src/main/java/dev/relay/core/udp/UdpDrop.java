@@ -9,5 +9,7 @@ public enum UdpDrop {
     /** The socket it had to leave by could take no more (its buffer was full): dropped, never queued. */
     SEND_BUFFER_FULL,
     /** Its session's upstream socket could not be opened, or went while the datagram waited. */
-    NO_UPSTREAM
+    NO_UPSTREAM,
+    /** The route reads PROXY headers, and the datagram did not start with a valid v2 header for UDP. */
+    BAD_PROXY_HEADER
 }

@@ -33,7 +33,7 @@ final class UdpFrontend extends ChannelInboundHandlerAdapter {
     private final UdpCounters counters;
     private final UpstreamSockets sockets;
     /** The session each client's next datagram goes to. */
-    private final Map<InetSocketAddress, UdpSession> byClient = new HashMap<>();
+    private final Map<SessionKey, UdpSession> byClient = new HashMap<>();
     /** Every open session, those that take no more datagrams (their {@code requests} used up) included. */
     private final Set<UdpSession> open = new LinkedHashSet<>();
     private ScheduledFuture<?> sweep;
@@ -64,10 +64,20 @@ final class UdpFrontend extends ChannelInboundHandlerAdapter {
             counters.drop(UdpDrop.OVERSIZE);
             return;
         }
-        InetSocketAddress client = packet.sender();
-        UdpSession session = byClient.get(client);
+        InetSocketAddress sender = packet.sender();
+        InetSocketAddress client = sender;
+        if (settings.acceptProxy()) {
+            client = ProxyV2Datagrams.readSource(packet.content(), sender);
+            if (client == null) {
+                packet.release();
+                counters.drop(UdpDrop.BAD_PROXY_HEADER);
+                return;
+            }
+        }
+        SessionKey key = new SessionKey(sender, client);
+        UdpSession session = byClient.get(key);
         if (session == null || !session.takesRequests()) {
-            session = open(ctx, client);
+            session = open(ctx, key);
             if (session == null) {
                 packet.release();
                 counters.drop(UdpDrop.LIMIT);
@@ -77,22 +87,27 @@ final class UdpFrontend extends ChannelInboundHandlerAdapter {
         session.fromClient(packet.content());
         if (!session.takesRequests()) {
             // Its requests are used up: it stays open for its replies, and the client's next datagram starts anew.
-            byClient.remove(client, session);
+            byClient.remove(key, session);
         }
     }
 
-    private UdpSession open(ChannelHandlerContext ctx, InetSocketAddress client) {
+    /** A session is one client's, reached through one sender (itself, or the proxy in front that names it). */
+    private record SessionKey(InetSocketAddress sender, InetSocketAddress client) {
+    }
+
+    private UdpSession open(ChannelHandlerContext ctx, SessionKey key) {
         if (open.size() >= settings.maxSessions()) {
             return null;
         }
         UdpSession[] made = new UdpSession[1];
-        UdpSession session = new UdpSession(++nextId, client, ctx.channel(), settings, counters, () -> {
-            open.remove(made[0]);
-            byClient.remove(client, made[0]);
-        });
+        UdpSession session = new UdpSession(++nextId, key.client(), key.sender(), ctx.channel(), settings, counters,
+                () -> {
+                    open.remove(made[0]);
+                    byClient.remove(key, made[0]);
+                });
         made[0] = session;
         open.add(session);
-        byClient.put(client, session);
+        byClient.put(key, session);
         counters.opened();
         session.upstreamOpening(sockets.open(session));
         return session;

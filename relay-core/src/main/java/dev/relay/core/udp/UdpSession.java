@@ -23,7 +23,10 @@ final class UdpSession {
     static final int PENDING_MAX = 16;
 
     private final long id;
+    /** The client the session is for: the datagrams' sender, or the client their PROXY headers name. */
     private final InetSocketAddress client;
+    /** Where replies go: the datagrams' sender. */
+    private final InetSocketAddress replyTo;
     private final Channel listener;
     private final UdpSettings settings;
     private final UdpCounters counters;
@@ -38,10 +41,11 @@ final class UdpSession {
     private long bytesDown;
     private boolean closed;
 
-    UdpSession(long id, InetSocketAddress client, Channel listener, UdpSettings settings, UdpCounters counters,
-               Runnable onClose) {
+    UdpSession(long id, InetSocketAddress client, InetSocketAddress replyTo, Channel listener, UdpSettings settings,
+               UdpCounters counters, Runnable onClose) {
         this.id = id;
         this.client = client;
+        this.replyTo = replyTo;
         this.listener = listener;
         this.settings = settings;
         this.counters = counters;
@@ -104,7 +108,16 @@ final class UdpSession {
         int size = data.readableBytes();
         bytesUp += size;
         counters.up(size);
+        if (settings.sendProxy()) {
+            data = ProxyV2Datagrams.prepend(upstream.alloc(), client, listenAddress(), data);
+        }
         upstream.writeAndFlush(data, upstream.voidPromise());
+    }
+
+    /** The address the client sent to, for the PROXY header: the bound one, or the configured one. */
+    private InetSocketAddress listenAddress() {
+        return listener.localAddress() instanceof InetSocketAddress bound ? bound
+                : (InetSocketAddress) settings.listen().toSocketAddress();
     }
 
     /** A datagram from the upstream, for the client; this session owns {@code data} from here. */
@@ -128,7 +141,7 @@ final class UdpSession {
         responses++;
         bytesDown += size;
         counters.down(size);
-        listener.writeAndFlush(new DatagramPacket(data, client), listener.voidPromise());
+        listener.writeAndFlush(new DatagramPacket(data, replyTo), listener.voidPromise());
         if (settings.responses() > 0 && responses >= settings.responses()) {
             close("responses");
         }
@@ -157,8 +170,9 @@ final class UdpSession {
         counters.closed();
         onClose.run();
         if (log.isInfoEnabled()) {
-            log.info("udp session={} closed reason={} client={} upstream={} datagrams up={} down={} bytes up={}B "
+            log.info("udp session={} closed reason={} client={}{} upstream={} datagrams up={} down={} bytes up={}B "
                             + "down={}B duration={}ms", id, reason, Addresses.format(client),
+                    replyTo.equals(client) ? "" : " via=" + Addresses.format(replyTo),
                     Addresses.format(settings.upstream().toSocketAddress()), requests, responses, bytesUp, bytesDown,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos));
         }

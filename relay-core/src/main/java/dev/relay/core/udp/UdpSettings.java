@@ -17,9 +17,13 @@ import java.time.Duration;
  *                        session (nginx's {@code proxy_requests}); 0 = no limit
  * @param maxSessions     open sessions at most; a datagram that would open one more is dropped and counted
  * @param maxDatagramSize datagrams larger than this, either way, are dropped and counted
+ * @param sendProxy       put a PROXY protocol v2 header (DGRAM) naming the client at the start of every datagram to the
+ *                        upstream
+ * @param acceptProxy     read a PROXY protocol v2 header at the start of every datagram from clients: the client it
+ *                        names is the session's; a datagram without a valid one is dropped and counted
  */
 public record UdpSettings(Endpoint.Inet listen, Endpoint.Inet upstream, Duration idleTimeout, int responses,
-                          int requests, int maxSessions, int maxDatagramSize) {
+                          int requests, int maxSessions, int maxDatagramSize, boolean sendProxy, boolean acceptProxy) {
 
     /** Sessions of datagram protocols are short: a minute, as nginx and Envoy have it, not TCP's hour. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -50,26 +54,41 @@ public record UdpSettings(Endpoint.Inet listen, Endpoint.Inet upstream, Duration
     /** Datagrams from {@code listen} to {@code upstream} with the defaults. */
     public static UdpSettings of(Endpoint.Inet listen, Endpoint.Inet upstream) {
         return new UdpSettings(listen, upstream, DEFAULT_IDLE_TIMEOUT, 0, 0, DEFAULT_MAX_SESSIONS,
-                DEFAULT_MAX_DATAGRAM_SIZE);
+                DEFAULT_MAX_DATAGRAM_SIZE, false, false);
     }
 
     public UdpSettings withIdleTimeout(Duration value) {
-        return new UdpSettings(listen, upstream, value, responses, requests, maxSessions, maxDatagramSize);
+        return new UdpSettings(listen, upstream, value, responses, requests, maxSessions, maxDatagramSize,
+                sendProxy, acceptProxy);
     }
 
     public UdpSettings withResponses(int value) {
-        return new UdpSettings(listen, upstream, idleTimeout, value, requests, maxSessions, maxDatagramSize);
+        return new UdpSettings(listen, upstream, idleTimeout, value, requests, maxSessions, maxDatagramSize,
+                sendProxy, acceptProxy);
     }
 
     public UdpSettings withRequests(int value) {
-        return new UdpSettings(listen, upstream, idleTimeout, responses, value, maxSessions, maxDatagramSize);
+        return new UdpSettings(listen, upstream, idleTimeout, responses, value, maxSessions, maxDatagramSize,
+                sendProxy, acceptProxy);
     }
 
     public UdpSettings withMaxSessions(int value) {
-        return new UdpSettings(listen, upstream, idleTimeout, responses, requests, value, maxDatagramSize);
+        return new UdpSettings(listen, upstream, idleTimeout, responses, requests, value, maxDatagramSize,
+                sendProxy, acceptProxy);
     }
 
     public UdpSettings withMaxDatagramSize(int value) {
-        return new UdpSettings(listen, upstream, idleTimeout, responses, requests, maxSessions, value);
+        return new UdpSettings(listen, upstream, idleTimeout, responses, requests, maxSessions, value,
+                sendProxy, acceptProxy);
+    }
+
+    public UdpSettings withSendProxy(boolean value) {
+        return new UdpSettings(listen, upstream, idleTimeout, responses, requests, maxSessions, maxDatagramSize, value,
+                acceptProxy);
+    }
+
+    public UdpSettings withAcceptProxy(boolean value) {
+        return new UdpSettings(listen, upstream, idleTimeout, responses, requests, maxSessions, maxDatagramSize,
+                sendProxy, value);
     }
 }

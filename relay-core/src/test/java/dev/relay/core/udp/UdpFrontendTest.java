@@ -2,6 +2,7 @@ package dev.relay.core.udp;
 
 import dev.relay.core.config.Endpoint;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -115,5 +116,45 @@ class UdpFrontendTest {
         listener.writeInbound(from(ALICE, "next query"));
         assertEquals(2, upstreams.size(), "the client's next datagram opens a new session");
         assertEquals("next query", text(upstreams.get(1).readOutbound()));
+    }
+
+    @Test
+    void withProxyHeadersEachNamedClientHasItsSessionAndRepliesGoToTheSender() {
+        start(settings().withAcceptProxy(true));
+        InetSocketAddress carol = new InetSocketAddress("192.0.2.7", 4242);
+        InetSocketAddress dave = new InetSocketAddress("192.0.2.8", 4242);
+        for (InetSocketAddress named : new InetSocketAddress[]{carol, dave, carol}) {
+            ByteBuf datagram = ProxyV2Datagrams.prepend(ByteBufAllocator.DEFAULT, named, LISTENER,
+                    Unpooled.copiedBuffer("from " + named.getHostString(), StandardCharsets.UTF_8));
+            listener.writeInbound(new DatagramPacket(datagram, LISTENER, ALICE));
+        }
+        assertEquals(2, upstreams.size(), "a session per client the headers name, though one peer sent them all");
+        assertEquals("from 192.0.2.7", text(upstreams.get(0).readOutbound()), "the header is not relayed");
+        upstreams.get(1).writeInbound(new DatagramPacket(Unpooled.copiedBuffer("to dave", StandardCharsets.UTF_8),
+                ALICE, new InetSocketAddress("127.0.0.1", 53)));
+        DatagramPacket reply = listener.readOutbound();
+        assertEquals(ALICE, reply.recipient(), "replies go back to the peer that sent the datagrams");
+        text(reply.content());
+
+        DatagramPacket bare = from(BOB, "no header");
+        listener.writeInbound(bare);
+        assertEquals(0, bare.refCnt());
+        assertEquals(1, counters.dropped(UdpDrop.BAD_PROXY_HEADER));
+        assertEquals(2, upstreams.size());
+    }
+
+    @Test
+    void sendingProxyHeadersPutsOneAtTheStartOfEveryDatagram() {
+        start(settings().withSendProxy(true));
+        listener.writeInbound(from(ALICE, "one"), from(ALICE, "two"));
+        for (String expected : new String[]{"one", "two"}) {
+            ByteBuf datagram = upstreams.get(0).readOutbound();
+            try {
+                assertEquals(ALICE, ProxyV2Datagrams.readSource(datagram, BOB));
+                assertEquals(expected, datagram.toString(StandardCharsets.UTF_8));
+            } finally {
+                datagram.release();
+            }
+        }
     }
 }

@@ -169,6 +169,43 @@ class UdpRelayTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void aProxyHeaderNamesTheClientToTheUpstreamAndIsReadBackByAnotherRelay(TransportKind transport) throws Exception {
+        try (UdpEchoServer echo = echo(transport);
+             UdpRelay reader = relay(transport, echo, s -> s.withAcceptProxy(true));
+             UdpRelay writer = UdpRelay.start(UdpSettings.of(new Endpoint.Inet("127.0.0.1", 0),
+                     new Endpoint.Inet("127.0.0.1", reader.localAddress().getPort())).withSendProxy(true), transport);
+             DatagramSocket first = client(); DatagramSocket second = client();
+             DatagramSocket plain = client()) {
+            for (DatagramSocket client : List.of(first, second, first)) {
+                send(client, writer, "through two".getBytes(StandardCharsets.UTF_8));
+                assertEquals("through two", new String(receive(client), StandardCharsets.UTF_8),
+                        "the header went on and came off; the echo saw the bare datagram");
+            }
+            assertEquals(2, reader.counters().sessionsOpened(), "the reader keeps a session per client named");
+            send(plain, reader, "no header".getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(5)).until(() -> reader.counters().dropped(UdpDrop.BAD_PROXY_HEADER) == 1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void theUpstreamSeesTheClientsAddressAndPortInTheHeader(TransportKind transport) throws Exception {
+        try (DatagramSocket upstream = client();
+             UdpRelay relay = UdpRelay.start(UdpSettings.of(new Endpoint.Inet("127.0.0.1", 0),
+                     new Endpoint.Inet("127.0.0.1", upstream.getLocalPort())).withSendProxy(true), transport);
+             DatagramSocket client = client()) {
+            send(client, relay, "who am I".getBytes(StandardCharsets.UTF_8));
+            byte[] got = receive(upstream);
+            io.netty.buffer.ByteBuf datagram = io.netty.buffer.Unpooled.wrappedBuffer(got);
+            assertEquals(new InetSocketAddress(LOOPBACK, client.getLocalPort()),
+                    ProxyV2Datagrams.readSource(datagram, null));
+            assertEquals("who am I", datagram.toString(StandardCharsets.UTF_8));
+            assertEquals(0x12, got[13], "UDP over IPv4: the DGRAM transport");
+        }
+    }
+
     private static UdpEchoServer echo(TransportKind transport) {
         return UdpEchoServer.start(new EchoConfig(new Endpoint.Inet("127.0.0.1", 0), null, transport));
     }
