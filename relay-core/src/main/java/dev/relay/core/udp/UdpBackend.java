@@ -29,6 +29,11 @@ final class UdpBackend extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        session.flushReplies();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         session.close("upstream_closed");
     }

@@ -36,6 +36,8 @@ final class UdpFrontend extends ChannelInboundHandlerAdapter {
     private final Map<SessionKey, UdpSession> byClient = new HashMap<>();
     /** Every open session, those that take no more datagrams (their {@code requests} used up) included. */
     private final Set<UdpSession> open = new LinkedHashSet<>();
+    /** The sessions written to during the current read, flushed when it ends. */
+    private final List<UdpSession> written = new ArrayList<>();
     private ScheduledFuture<?> sweep;
     private long nextId;
 
@@ -85,6 +87,9 @@ final class UdpFrontend extends ChannelInboundHandlerAdapter {
             }
         }
         session.fromClient(packet.content());
+        if (written.isEmpty() || written.get(written.size() - 1) != session) {
+            written.add(session);
+        }
         if (!session.takesRequests()) {
             // Its requests are used up: it stays open for its replies, and the client's next datagram starts anew.
             byClient.remove(key, session);
@@ -93,6 +98,16 @@ final class UdpFrontend extends ChannelInboundHandlerAdapter {
 
     /** A session is one client's, reached through one sender (itself, or the proxy in front that names it). */
     private record SessionKey(InetSocketAddress sender, InetSocketAddress client) {
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // A session written twice in one read is flushed twice: harmless, the second finds nothing to send.
+        for (UdpSession session : written) {
+            session.flush();
+        }
+        written.clear();
+        ctx.fireChannelReadComplete();
     }
 
     private UdpSession open(ChannelHandlerContext ctx, SessionKey key) {

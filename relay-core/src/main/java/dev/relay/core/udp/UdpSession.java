@@ -75,10 +75,15 @@ final class UdpSession {
             for (ByteBuf data; (data = waiting.poll()) != null; ) {
                 send(data);
             }
+            upstream.flush();
         });
     }
 
-    /** A datagram from the client; this session owns {@code data} from here. */
+    /**
+     * A datagram from the client; this session owns {@code data} from here. It is written, not flushed: the
+     * listener flushes every session it wrote to once its read ends ({@link #flush}), so datagrams read together
+     * leave together (sendmmsg on epoll).
+     */
     void fromClient(ByteBuf data) {
         requests++;
         lastActiveNanos = System.nanoTime();
@@ -111,7 +116,7 @@ final class UdpSession {
         if (settings.sendProxy()) {
             data = ProxyV2Datagrams.prepend(upstream.alloc(), client, listenAddress(), data);
         }
-        upstream.writeAndFlush(data, upstream.voidPromise());
+        upstream.write(data, upstream.voidPromise());
     }
 
     /** The address the client sent to, for the PROXY header: the bound one, or the configured one. */
@@ -141,10 +146,23 @@ final class UdpSession {
         responses++;
         bytesDown += size;
         counters.down(size);
-        listener.writeAndFlush(new DatagramPacket(data, replyTo), listener.voidPromise());
+        // Flushed when the upstream socket's read ends (UdpBackend), with the other replies read with it.
+        listener.write(new DatagramPacket(data, replyTo), listener.voidPromise());
         if (settings.responses() > 0 && responses >= settings.responses()) {
             close("responses");
         }
+    }
+
+    /** Sends what {@link #fromClient} wrote to the upstream. */
+    void flush() {
+        if (upstream != null && pending == null) {
+            upstream.flush();
+        }
+    }
+
+    /** Sends the replies written to the client through the listener. */
+    void flushReplies() {
+        listener.flush();
     }
 
     /** True when nothing went either way for the idle timeout. */
@@ -164,6 +182,8 @@ final class UdpSession {
                 counters.drop(UdpDrop.NO_UPSTREAM);
             }
         }
+        // A reply written in the read that ends the session (its last response) leaves before the socket goes.
+        listener.flush();
         if (upstream != null) {
             upstream.close();
         }
