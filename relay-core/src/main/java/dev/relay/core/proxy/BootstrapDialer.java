@@ -4,18 +4,25 @@ import dev.relay.core.proxy.splice.SpliceNative;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.upstream.Upstream;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.resolver.AddressResolver;
 import io.netty.resolver.AddressResolverGroup;
 
 import java.net.SocketAddress;
 
 /**
- * Connects a route's clients to its upstreams with real sockets, on the client's own event loop, from a bootstrap
- * template per address family that carries the relay's flow-control options. Thread-safe: the templates are only
- * cloned.
+ * Connects a route's clients to its upstreams with real sockets, on the client's own event loop. It does by hand
+ * what {@code Bootstrap.clone(loop).connect(...)} would: a channel from a factory made once, the relay's
+ * flow-control options set on it, registered on the client's loop, then connected there at once. The bootstrap
+ * copied its option maps for every connection and posted the connect to the loop as a task even from that loop.
+ * Thread-safe: it keeps nothing per connection.
  */
 final class BootstrapDialer implements UpstreamDialer {
 
@@ -23,8 +30,9 @@ final class BootstrapDialer implements UpstreamDialer {
     private final Transport transport;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
     private final boolean spliceAllowed;
-    private final Bootstrap tcpTemplate;
-    private final Bootstrap unixTemplate;
+    private final ChannelFactory<? extends Channel> tcpChannels;
+    private final ChannelFactory<? extends Channel> unixChannels;
+    private final boolean unixHalfCloses;
 
     BootstrapDialer(RouteContext route, Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
                     boolean spliceAllowed) {
@@ -32,24 +40,12 @@ final class BootstrapDialer implements UpstreamDialer {
         this.transport = transport;
         this.resolver = resolver;
         this.spliceAllowed = spliceAllowed;
-        // TCP_NODELAY is Netty's default for TCP channels already: setting it again is a wasted system call.
-        // SO_KEEPALIVE is set per connect, where the route's idle timeout leaves it something to do.
-        this.tcpTemplate = template(transport.socketChannel())
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        this.tcpChannels = new ReflectiveChannelFactory<>(transport.socketChannel());
         // Unix sockets half-close only where the transport's domain channels can (Transport.halfClosesUnixSockets);
         // elsewhere a FIN on a Unix socket ends that side.
-        this.unixTemplate = transport.supportsUnixSockets() ? template(transport.domainSocketChannel()) : null;
-        if (unixTemplate != null && transport.halfClosesUnixSockets()) {
-            unixTemplate.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        }
-    }
-
-    private static Bootstrap template(Class<? extends Channel> channel) {
-        return new Bootstrap()
-                .channel(channel)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, FlowControl.waterMark())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, FlowControl.readAllocator())
-                .option(ChannelOption.AUTO_CLOSE, false);
+        this.unixChannels = transport.supportsUnixSockets()
+                ? new ReflectiveChannelFactory<>(transport.domainSocketChannel()) : null;
+        this.unixHalfCloses = transport.halfClosesUnixSockets();
     }
 
     /**
@@ -74,17 +70,53 @@ final class BootstrapDialer implements UpstreamDialer {
                               boolean splice, long budgetMillis) {
         // A Unix upstream on a transport without Unix sockets never gets here: the server refuses such a config.
         boolean tcp = !(upstream.address() instanceof Endpoint.Unix);
-        Bootstrap connect = (tcp ? tcpTemplate : unixTemplate).clone(client.eventLoop())
-                .resolver(upstream.resolverFrom(resolver))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) budgetMillis)
-                // A pair that may be spliced reads nothing on the upstream until it is spliced or, failing that, relayed.
-                .option(ChannelOption.AUTO_READ, !splice)
-                .handler(new UpstreamInitializer(client, state.config().sendProxy(), route.upstreamTls(), upstream,
-                        connection, splice));
-        if (tcp && KeepAlive.matters(state.config().timeouts().idle())) {
-            connect.option(ChannelOption.SO_KEEPALIVE, true);
+        Channel channel = (tcp ? tcpChannels : unixChannels).newChannel();
+        ChannelConfig config = channel.config();
+        config.setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, FlowControl.waterMark());
+        config.setOption(ChannelOption.RCVBUF_ALLOCATOR, FlowControl.readAllocator());
+        config.setOption(ChannelOption.AUTO_CLOSE, false);
+        config.setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) budgetMillis);
+        // A pair that may be spliced reads nothing on the upstream until it is spliced or, failing that, relayed.
+        config.setOption(ChannelOption.AUTO_READ, !splice);
+        // TCP_NODELAY is Netty's default for TCP channels already: setting it again is a wasted system call.
+        if (tcp || unixHalfCloses) {
+            config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
+        if (tcp && KeepAlive.matters(state.config().timeouts().idle())) {
+            config.setOption(ChannelOption.SO_KEEPALIVE, true);
+        }
+        channel.pipeline().addLast(new UpstreamInitializer(client, state.config().sendProxy(), route.upstreamTls(),
+                upstream, connection, splice));
+        ChannelPromise connected = channel.newPromise();
+        // A failed connect leaves the socket open on the native transports: close it, as Bootstrap would.
+        connected.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         // One address object per upstream, shared by its connections.
-        return connect.connect(upstream.dialAddress(transport));
+        SocketAddress address = upstream.dialAddress(transport);
+        client.eventLoop().register(channel).addListener(registered -> {
+            if (!registered.isSuccess()) {
+                channel.unsafe().closeForcibly();
+                connected.setFailure(registered.cause());
+            } else {
+                connect(channel, upstream, address, connected);
+            }
+        });
+        return connected;
+    }
+
+    /** Connects, looking the address up first when the upstream is a name. */
+    private void connect(Channel channel, Upstream upstream, SocketAddress address, ChannelPromise connected) {
+        AddressResolver<? extends SocketAddress> names = upstream.resolverFrom(resolver).getResolver(channel.eventLoop());
+        if (!names.isSupported(address) || names.isResolved(address)) {
+            channel.connect(address, connected);
+            return;
+        }
+        names.resolve(address).addListener(lookup -> {
+            if (lookup.isSuccess()) {
+                channel.connect((SocketAddress) lookup.getNow(), connected);
+            } else {
+                channel.close();
+                connected.tryFailure(lookup.cause());
+            }
+        });
     }
 }
