@@ -4,8 +4,12 @@ import dev.relay.core.proxy.splice.SpliceNative;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.upstream.Upstream;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -70,7 +74,12 @@ final class BootstrapDialer implements UpstreamDialer {
                               boolean splice, long budgetMillis) {
         // A Unix upstream on a transport without Unix sockets never gets here: the server refuses such a config.
         boolean tcp = !(upstream.address() instanceof Endpoint.Unix);
-        Channel channel = (tcp ? tcpChannels : unixChannels).newChannel();
+        Channel channel;
+        try {
+            channel = (tcp ? tcpChannels : unixChannels).newChannel();
+        } catch (ChannelException noSocket) {
+            return noSocket(client.eventLoop(), noSocket);
+        }
         ChannelConfig config = channel.config();
         config.setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, FlowControl.waterMark());
         config.setOption(ChannelOption.RCVBUF_ALLOCATOR, FlowControl.readAllocator());
@@ -101,6 +110,19 @@ final class BootstrapDialer implements UpstreamDialer {
             }
         });
         return connected;
+    }
+
+    /**
+     * The failed connect of a socket that could not be made (out of descriptors, most often): Bootstrap's own failed
+     * future, whose stand-in channel the frontend treats as it always did (it waits for a descriptor and dials again).
+     */
+    private static ChannelFuture noSocket(EventLoop loop, ChannelException cause) {
+        return new Bootstrap().group(loop)
+                .channelFactory(() -> {
+                    throw cause;
+                })
+                .handler(new ChannelInboundHandlerAdapter())
+                .register();
     }
 
     /** Connects, looking the address up first when the upstream is a name. */
