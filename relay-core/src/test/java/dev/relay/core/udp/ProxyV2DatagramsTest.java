@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /** The v2 header on datagrams: written as the specification lays it out, read back, and refused when broken. */
 class ProxyV2DatagramsTest {
 
-    private static final InetSocketAddress CLIENT4 = new InetSocketAddress("192.0.2.7", 4242);
+    private static final InetSocketAddress CLIENT4 = new InetSocketAddress("127.0.0.1", 4242);
     private static final InetSocketAddress LISTENER4 = new InetSocketAddress("127.0.0.1", 5353);
-    private static final InetSocketAddress CLIENT6 = new InetSocketAddress("2001:db8::7", 4243);
+    private static final InetSocketAddress CLIENT6 = new InetSocketAddress("::1", 4243);
     private static final InetSocketAddress SENDER = new InetSocketAddress("127.0.0.1", 40000);
 
     private static ByteBuf payload(String text) {
@@ -28,7 +28,7 @@ class ProxyV2DatagramsTest {
     void anIpv4HeaderIsTheSpecificationsBytesThenThePayload() {
         ByteBuf datagram = ProxyV2Datagrams.prepend(ByteBufAllocator.DEFAULT, CLIENT4, LISTENER4, payload("hi"));
         try {
-            assertEquals("0d0a0d0a000d0a515549540a" + "21" + "12" + "000c" + "c0000207" + "7f000001" + "1092" + "14e9"
+            assertEquals("0d0a0d0a000d0a515549540a" + "21" + "12" + "000c" + "7f000001" + "7f000001" + "1092" + "14e9"
                     + "6869", ByteBufUtil.hexDump(datagram));
         } finally {
             datagram.release();
@@ -67,7 +67,7 @@ class ProxyV2DatagramsTest {
     void tlvsAfterTheAddressesAreSkipped() {
         ByteBuf datagram = Unpooled.buffer();
         datagram.writeBytes(ByteBufUtil.decodeHexDump("0d0a0d0a000d0a515549540a" + "21" + "12" + "0010"
-                + "c0000207" + "7f000001" + "1092" + "14e9" + "04000100")).writeBytes("x".getBytes(StandardCharsets.UTF_8));
+                + "7f000001" + "7f000001" + "1092" + "14e9" + "04000100")).writeBytes("x".getBytes(StandardCharsets.UTF_8));
         try {
             assertEquals(CLIENT4, ProxyV2Datagrams.readSource(datagram, SENDER));
             assertEquals("x", datagram.toString(StandardCharsets.UTF_8));
@@ -78,7 +78,7 @@ class ProxyV2DatagramsTest {
 
     @Test
     void aBrokenHeaderIsRefusedAndTheDatagramLeftAlone() {
-        String good = "0d0a0d0a000d0a515549540a" + "21" + "12" + "000c" + "c0000207" + "7f000001" + "1092" + "14e9";
+        String good = "0d0a0d0a000d0a515549540a" + "21" + "12" + "000c" + "7f000001" + "7f000001" + "1092" + "14e9";
         for (String bad : new String[]{
                 "",                                                   // nothing
                 good.substring(0, 30),                                // cut in the signature
