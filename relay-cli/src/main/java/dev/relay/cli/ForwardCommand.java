@@ -47,11 +47,12 @@ final class ForwardCommand {
     String connectTimeout = Durations.format(RelayConfig.DEFAULT_CONNECT_TIMEOUT);
 
     @Parameter(names = "--idle-timeout", description = "Close a connection after this long with no byte either way; 0 disables. "
-            + "Default: " + "1h for TCP, 1m for a --udp session.")
+            + "Default: 1h for TCP, 1m for a --udp session.")
     String idleTimeout;
 
     @Parameter(names = "--udp", description = "Relay UDP datagrams instead of TCP connections, with a session (its own "
-            + "upstream socket) per client address.")
+            + "upstream socket) per client address. --connect-timeout, --drain-timeout, --backlog and --io-threads "
+            + "do not apply to it.")
     boolean udp;
 
     @Parameter(names = "--responses", description = "With --udp: end a session after this many replies (1 for DNS); 0 = no limit.")

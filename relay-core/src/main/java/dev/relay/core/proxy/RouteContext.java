@@ -49,7 +49,7 @@ public final class RouteContext {
         this.name = config.name();
         this.transport = transport;
         this.admission = new Admission(name, counters, metrics, registry, connectionIds, onClosed);
-        this.dialer = new BootstrapDialer(this, transport, resolver, splice);
+        this.dialer = new SocketDialer(this, transport, resolver, splice);
         this.state = new State(config, UpstreamPool.create(config));
         this.capture = config.capture().configured() ? PcapCapture.open(config.capture()) : null;
         this.tls = config.tls().enabled() ? ServerTls.load(name, config.tls()) : null;

@@ -6,7 +6,7 @@ import io.netty.channel.ChannelFuture;
 
 /**
  * How a {@link FrontendHandler} reaches an upstream: the seam between the client's pipeline and the upstream's.
- * The route's {@link BootstrapDialer} connects real sockets; a test gives the frontend channels of its own.
+ * The route's {@link SocketDialer} connects real sockets; a test gives the frontend channels of its own.
  */
 interface UpstreamDialer {
 

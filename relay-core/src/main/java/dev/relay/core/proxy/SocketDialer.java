@@ -28,7 +28,7 @@ import java.net.SocketAddress;
  * copied its option maps for every connection and posted the connect to the loop as a task even from that loop.
  * Thread-safe: it keeps nothing per connection.
  */
-final class BootstrapDialer implements UpstreamDialer {
+final class SocketDialer implements UpstreamDialer {
 
     private final RouteContext route;
     private final Transport transport;
@@ -38,7 +38,7 @@ final class BootstrapDialer implements UpstreamDialer {
     private final ChannelFactory<? extends Channel> unixChannels;
     private final boolean unixHalfCloses;
 
-    BootstrapDialer(RouteContext route, Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
+    SocketDialer(RouteContext route, Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
                     boolean spliceAllowed) {
         this.route = route;
         this.transport = transport;
