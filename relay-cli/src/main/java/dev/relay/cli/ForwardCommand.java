@@ -10,8 +10,15 @@ import dev.relay.core.config.Durations;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RelayConfig;
 import dev.relay.core.config.ServerConfig;
-import dev.relay.core.udp.UdpRelay;
-import dev.relay.core.udp.UdpSettings;
+import dev.relay.core.config.Protocol;
+import dev.relay.core.config.ProxyProtocolConfig;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.RouteLimits;
+import dev.relay.core.config.RouteTimeouts;
+import dev.relay.core.config.SendProxy;
+import dev.relay.core.config.UdpOptions;
+import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +58,7 @@ final class ForwardCommand {
     String idleTimeout;
 
     @Parameter(names = "--udp", description = "Relay UDP datagrams instead of TCP connections, with a session (its own "
-            + "upstream socket) per client address. --connect-timeout, --drain-timeout, --backlog and --io-threads "
-            + "do not apply to it.")
+            + "upstream socket) per client address. --connect-timeout and --backlog do not apply to it.")
     boolean udp;
 
     @Parameter(names = "--responses", description = "With --udp: end a session after this many replies (1 for DNS); 0 = no limit.")
@@ -62,10 +68,10 @@ final class ForwardCommand {
     int requests;
 
     @Parameter(names = "--max-sessions", description = "With --udp: open sessions at most; past it, datagrams from new clients are dropped.")
-    int maxSessions = UdpSettings.DEFAULT_MAX_SESSIONS;
+    int maxSessions = RouteConfig.DEFAULT_UDP_MAX_SESSIONS;
 
     @Parameter(names = "--max-datagram-size", description = "With --udp: larger datagrams, either way, are dropped.")
-    int maxDatagramSize = UdpSettings.DEFAULT_MAX_DATAGRAM_SIZE;
+    int maxDatagramSize = UdpOptions.LARGEST_DATAGRAM;
 
     @Parameter(names = "--send-proxy", description = "With --udp: v2 puts a PROXY protocol v2 header naming the client at the start of every datagram to the target; none (the default) sends none.")
     String sendProxy = "none";
@@ -115,25 +121,31 @@ final class ForwardCommand {
         }
     }
 
-    /** The --udp relay's settings, from the flags; a flag that only TCP has is a usage error. */
-    UdpSettings udpSettings() {
-        if (admin != null || hexdump || unixSocketMode != null || noSplice) {
-            throw new UsageException("--udp: --admin, --hexdump, --unix-socket-mode and --no-splice are for TCP only");
+    /** The --udp relay as a one-route config, from the flags; a flag that only TCP has is a usage error. */
+    ServerConfig udpConfig() {
+        if (hexdump || unixSocketMode != null || noSplice) {
+            throw new UsageException("--udp: --hexdump, --unix-socket-mode and --no-splice are for TCP only");
         }
         if (!(Flags.endpoint("--listen", listen) instanceof Endpoint.Inet in)
                 || !(Flags.endpoint("--target", target) instanceof Endpoint.Inet out)) {
             throw new UsageException("--udp: --listen and --target must be IP addresses or hostnames with a port");
         }
+        Duration idle = idleTimeout == null ? RouteConfig.DEFAULT_UDP_IDLE : Flags.duration("--idle-timeout", idleTimeout);
         try {
-            return UdpSettings.of(in, out)
-                    .withIdleTimeout(idleTimeout == null ? UdpSettings.DEFAULT_IDLE_TIMEOUT
-                            : Flags.duration("--idle-timeout", idleTimeout))
-                    .withResponses(responses)
-                    .withRequests(requests)
-                    .withMaxSessions(maxSessions)
-                    .withMaxDatagramSize(maxDatagramSize)
-                    .withSendProxy(sendProxyV2())
-                    .withAcceptProxy(acceptProxy);
+            RouteConfig route = RouteConfig.builder(RelayConfig.DEFAULT_ROUTE_NAME)
+                    .protocol(Protocol.UDP)
+                    .listen(in)
+                    .upstream(out)
+                    .timeouts(new RouteTimeouts(RouteTimeouts.DEFAULT_CONNECT, idle, Duration.ZERO))
+                    .limits(new RouteLimits(maxSessions, 0))
+                    .udp(new UdpOptions(responses, requests, maxDatagramSize))
+                    .sendProxy(sendProxyV2() ? SendProxy.V2 : SendProxy.NONE)
+                    .proxyProtocol(acceptProxy ? new ProxyProtocolConfig(true, List.of(),
+                            ProxyProtocolConfig.DEFAULT_TIMEOUT) : ProxyProtocolConfig.OFF)
+                    .build();
+            ServerConfig server = ServerConfig.of(route).with(Flags.transport(transport), ioThreads,
+                    Flags.duration("--drain-timeout", drainTimeout));
+            return admin == null ? server : server.withAdmin(adminConfig());
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage());
         }
@@ -148,29 +160,26 @@ final class ForwardCommand {
         };
     }
 
-    private int runUdp() throws InterruptedException {
-        UdpSettings settings = udpSettings();
+    int run() throws InterruptedException {
+        ServerConfig server = udp ? udpConfig() : tcpConfig();
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         Signals signals = new Signals();
-        try (UdpRelay relay = UdpRelay.start(settings, Flags.transport(transport))) {
+        try (RelayServer relay = RelayServer.start(server, RelayHooks.DEFAULT.withOnFatal(FatalErrors::halt))) {
+            signals.onStopAgain(relay::closeOpenConnectionsNow);
             systemd.ready();
-            signals.awaitStop(() -> log.info("reload asked for, but forward has no file to read"));
+            signals.awaitStop(() -> log.info("reload asked for, but forward has no file to read: "
+                    + "use 'relay run --config' to reload"));
             systemd.stopping();
         }
         return ExitCodes.OK;
     }
 
-    int run() throws InterruptedException {
-        if (udp) {
-            return runUdp();
-        }
+    private ServerConfig tcpConfig() {
         if (acceptProxy || !sendProxy.equals("none")) {
             throw new UsageException("--send-proxy and --accept-proxy go with --udp; a TCP route sets send_proxy and "
                     + "proxy_protocol in a config file");
         }
         RelayConfig config = config();
-        SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
-        Signals signals = new Signals();
         ServerConfig server = config.toServerConfig().withSplice(!noSplice);
         if (admin != null) {
             server = server.withAdmin(adminConfig());
@@ -181,13 +190,6 @@ final class ForwardCommand {
             }
             server = server.withUnixSocketMode(Flags.unixSocketMode(unixSocketMode));
         }
-        try (RelayServer relay = RelayServer.start(server, RelayHooks.DEFAULT.withOnFatal(FatalErrors::halt))) {
-            signals.onStopAgain(relay::closeOpenConnectionsNow);
-            systemd.ready();
-            signals.awaitStop(() -> log.info("reload asked for, but forward has no file to read: "
-                    + "use 'relay run --config' to reload"));
-            systemd.stopping();
-        }
-        return ExitCodes.OK;
+        return server;
     }
 }

@@ -1,6 +1,7 @@
 package dev.relay.core;
 
 import dev.relay.core.access.AccessLog;
+import dev.relay.core.access.UdpAccessLog;
 import dev.relay.core.admin.AdminServer;
 import dev.relay.core.admin.RelayControl;
 import dev.relay.core.base.Counted;
@@ -18,10 +19,14 @@ import dev.relay.core.server.Stop;
 import dev.relay.core.server.ReloadResult;
 import dev.relay.core.server.RouteTable;
 import dev.relay.core.transport.Transport;
+import dev.relay.core.udp.UdpMetricsExport;
+import dev.relay.core.udp.UdpRoute;
+import dev.relay.core.udp.UdpRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +57,7 @@ public final class RelayServer implements AutoCloseable, RelayControl {
     private final Supplier<ServerConfig> configSource;
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final RouteTable table;
+    private final UdpRoutes udp;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile ServerConfig config;
     private volatile boolean stopping;
@@ -59,16 +65,21 @@ public final class RelayServer implements AutoCloseable, RelayControl {
     private volatile boolean drainCutShort;
     private AdminServer admin;
     private CertificateWatcher certificates;
+    private CompletableFuture<Void> udpDrained;
 
     private RelayServer(ServerConfig config, IoLoops loops, RelayMetrics metrics, RelayHooks hooks) {
         this.config = config;
         this.metrics = metrics;
         this.loops = loops;
         this.configSource = hooks.configSource();
-        // The access log hears of each connection when the config asks for one; where it writes is the logging
-        // backend's setup (the CLI's AccessLogSetup), not the relay's.
+        // The access log hears of each connection and UDP session when the config asks for one; where it writes is
+        // the logging backend's setup (the CLI's AccessLogSetup), not the relay's.
+        this.udp = new UdpRoutes(loops.transport(), loops.group(), loops.resolver(),
+                config.accessLog().enabled() ? new UdpAccessLog() : session -> { });
         this.table = new RouteTable(loops.transport(), loops.group(), loops.resolver(), metrics, registry,
-                config.accessLog().enabled() ? hooks.onClosed().andThen(new AccessLog()) : hooks.onClosed());
+                config.accessLog().enabled() ? hooks.onClosed().andThen(new AccessLog()) : hooks.onClosed(),
+                udp::pools);
+        metrics.export(built -> UdpMetricsExport.register(built, () -> udp.routes().values()));
     }
 
     /** Binds the listener and starts relaying; throws {@link RelayStartException} when it cannot. */
@@ -100,6 +111,7 @@ public final class RelayServer implements AutoCloseable, RelayControl {
             }
         } catch (RuntimeException e) {
             server.table.stopListening();
+            server.udp.closeNow();
             loops.close();
             throw e;
         }
@@ -169,11 +181,25 @@ public final class RelayServer implements AutoCloseable, RelayControl {
         return reload(next);
     }
 
+    /** Binds every new listen address first, TCP and UDP, so that a bind failure changes nothing. */
     private ReloadResult apply(ServerConfig next) {
         loops.prepareResolver(next);
-        ReloadResult result = table.apply(next);
+        UdpRoutes.Pending pendingUdp = udp.bind(next);
+        ReloadResult tcp;
+        try {
+            tcp = table.apply(next.withRoutes(next.routes().stream().filter(route -> !route.isUdp()).toList()));
+        } catch (RuntimeException e) {
+            pendingUdp.abandon();
+            throw e;
+        }
+        UdpRoutes.Changes udpChanges = udp.commit(pendingUdp, next);
         config = next;
-        return result;
+        return new ReloadResult(concat(tcp.added(), udpChanges.added()), concat(tcp.changed(), udpChanges.changed()),
+                concat(tcp.removed(), udpChanges.removed()), List.of());
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return b.isEmpty() ? a : java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 
     /** The address the first route's first listener is bound to (with the real port when port 0 was asked for). */
@@ -184,7 +210,7 @@ public final class RelayServer implements AutoCloseable, RelayControl {
     /** The addresses {@code route}'s listeners are bound to, in config order. */
     @Override
     public List<SocketAddress> localAddresses(String route) {
-        return table.localAddresses(route);
+        return udp.routes().containsKey(route) ? udp.localAddresses(route) : table.localAddresses(route);
     }
 
     /** The config running now: the one started with, or the last one a reload applied. */
@@ -223,6 +249,12 @@ public final class RelayServer implements AutoCloseable, RelayControl {
         return table.routes();
     }
 
+    /** The running UDP routes, by name: their live config, upstream pool, sessions and counters. */
+    @Override
+    public Map<String, UdpRoute> udpRoutes() {
+        return udp.routes();
+    }
+
     /** The connections open right now. */
     @Override
     public ConnectionRegistry connections() {
@@ -253,14 +285,21 @@ public final class RelayServer implements AutoCloseable, RelayControl {
             }
             stopping = true;
             table.stopListening();
+            udpDrained = udp.drain(config.drainTimeout());
             certificates.close();
         }
-        log.info("relay stopping: {} open connections, draining for up to {}ms", registry.size(),
+        long drainStart = System.nanoTime();
+        log.info("relay stopping: {} open connections{}, draining for up to {}ms", registry.size(),
+                udp.routes().isEmpty() ? "" : " and " + udp.openSessions() + " udp sessions",
                 config.drainTimeout().toMillis());
         try {
             Stop.drain(registry, config.drainTimeout(), () -> drainCutShort);
+            // UDP sessions drained alongside; what is left of the drain timeout is theirs.
+            Duration left = config.drainTimeout().minusNanos(System.nanoTime() - drainStart);
+            udp.awaitDrained(udpDrained, drainCutShort || left.isNegative() ? Duration.ZERO : left);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            udp.closeNow();
         }
         if (admin != null) {
             // Closed last: while connections drain, /api/health answers 503 for load balancers to see.
@@ -283,5 +322,6 @@ public final class RelayServer implements AutoCloseable, RelayControl {
         drainCutShort = true;
         log.info("asked again to stop: closing the {} open connections now", registry.size());
         registry.wakeWaiters();
+        udp.closeNow();
     }
 }

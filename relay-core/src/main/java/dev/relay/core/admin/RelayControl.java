@@ -4,6 +4,7 @@ import dev.relay.core.metrics.RelayMetrics;
 import dev.relay.core.proxy.ConnectionRegistry;
 import dev.relay.core.proxy.RouteContext;
 import dev.relay.core.server.ReloadResult;
+import dev.relay.core.udp.UdpRoute;
 
 import java.net.SocketAddress;
 import java.util.List;
@@ -17,6 +18,9 @@ public interface RelayControl {
 
     /** The running routes, by name: their live config, upstream pool, counters and drain switch. */
     Map<String, RouteContext> routes();
+
+    /** The running UDP routes, by name: their live config, upstream pool, sessions and counters. */
+    Map<String, UdpRoute> udpRoutes();
 
     /** The connections open right now. */
     ConnectionRegistry connections();

@@ -6,6 +6,7 @@ import dev.relay.core.http.Reply;
 import dev.relay.core.http.Request;
 import dev.relay.core.http.Routes;
 import dev.relay.core.proxy.RouteContext;
+import dev.relay.core.udp.UdpRoute;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,9 @@ final class RouteEndpoints {
     /** The route a request names; 404 when there is none. */
     static RouteContext route(RelayControl relay, String name) {
         RouteContext route = relay.routes().get(name);
+        if (route == null && relay.udpRoutes().containsKey(name)) {
+            throw new HttpError(409, "route " + name + " is a UDP route: drain, resume and capture are for TCP routes");
+        }
         if (route == null) {
             throw new HttpError(404, "no route named " + name);
         }
@@ -43,6 +47,9 @@ final class RouteEndpoints {
         List<Views.Route> routes = new ArrayList<>();
         for (RouteContext route : relay.routes().values()) {
             routes.add(Views.Route.of(route, relay.localAddresses(route.name()), view(route.capture())));
+        }
+        for (UdpRoute route : relay.udpRoutes().values()) {
+            routes.add(Views.Route.of(route, relay.localAddresses(route.name())));
         }
         return new Views.Routes(routes);
     }

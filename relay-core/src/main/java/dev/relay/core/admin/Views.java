@@ -7,6 +7,9 @@ import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.base.Addresses;
 import dev.relay.core.proxy.ConnectionSummary;
 import dev.relay.core.proxy.RouteContext;
+import dev.relay.core.udp.UdpCounters;
+import dev.relay.core.udp.UdpDrop;
+import dev.relay.core.udp.UdpRoute;
 import dev.relay.core.upstream.ConnectFailure;
 import dev.relay.core.upstream.Upstream;
 
@@ -28,7 +31,7 @@ final class Views {
 
     record Routes(List<Route> routes) { }
 
-    record Route(String name, List<String> listen,
+    record Route(String name, String protocol, List<String> listen,
                  @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> serverNames,
                  String balance, boolean draining, int openConnections,
                  Map<String, Object> timeouts, Map<String, Integer> limits, Map<String, Long> counters,
@@ -45,12 +48,39 @@ final class Views {
             timeouts.put("idle", Durations.format(config.timeouts().idle()));
             timeouts.put("max_duration", Durations.format(config.timeouts().maxDuration()));
             timeouts.put("handshake", Durations.format(config.timeouts().handshake()));
-            return new Route(context.name(), bound.stream().map(Addresses::format).toList(),
+            return new Route(context.name(), "tcp", bound.stream().map(Addresses::format).toList(),
                     config.serverNames().patterns(), config.balance().label(),
                     context.draining(), context.openConnections(), timeouts,
                     Map.of("max_connections", config.limits().maxConnections(),
                             "max_connections_per_client", config.limits().maxConnectionsPerClient()),
                     counters, context.state().pool().members().stream().map(UpstreamView::of).toList(), capture);
+        }
+
+        /** A UDP route: its open sessions stand where a TCP route's open connections do, its limits count them. */
+        static Route of(UdpRoute route, List<SocketAddress> bound) {
+            RouteConfig config = route.state().config();
+            UdpCounters c = route.counters();
+            Map<String, Long> counters = new LinkedHashMap<>();
+            counters.put("sessions_opened", c.sessionsOpened());
+            counters.put("datagrams_upstream", c.datagramsUp());
+            counters.put("datagrams_downstream", c.datagramsDown());
+            counters.put("bytes_upstream", c.bytesUp());
+            counters.put("bytes_downstream", c.bytesDown());
+            for (UdpDrop reason : UdpDrop.values()) {
+                counters.put("dropped_" + reason.label(), c.dropped(reason));
+            }
+            Map<String, Object> timeouts = new LinkedHashMap<>();
+            timeouts.put("idle", Durations.format(config.timeouts().idle()));
+            timeouts.put("max_duration", Durations.format(config.timeouts().maxDuration()));
+            Map<String, Integer> limits = new LinkedHashMap<>();
+            limits.put("max_sessions", config.limits().maxConnections());
+            limits.put("max_sessions_per_client", config.limits().maxConnectionsPerClient());
+            limits.put("responses", config.udp().responses());
+            limits.put("requests", config.udp().requests());
+            limits.put("max_datagram_size", config.udp().maxDatagramSize());
+            return new Route(route.name(), "udp", bound.stream().map(Addresses::format).toList(), List.of(),
+                    config.balance().label(), false, route.openSessions(), timeouts, limits, counters,
+                    route.state().pool().members().stream().map(UpstreamView::of).toList(), null);
         }
     }
 

@@ -16,9 +16,12 @@ import java.time.Duration;
  * @param fall       consecutive failed checks that take an up upstream down
  * @param ejectAfter consecutive connect failures that eject an upstream; zero turns passive ejection off
  * @param ejectFor   how long an ejected upstream gets no traffic
+ * @param send       on a UDP route, what each check sends in one datagram; the check then passes when any datagram
+ *                   comes back within the timeout. Empty: an empty datagram, and the check fails only on an ICMP
+ *                   "port unreachable" (nothing listens there). TCP routes check by connecting and have none.
  */
 public record HealthCheckConfig(Duration interval, Duration timeout, int rise, int fall,
-                                int ejectAfter, Duration ejectFor) {
+                                int ejectAfter, Duration ejectFor, String send) {
 
     public static final HealthCheckConfig OFF =
             new HealthCheckConfig(Duration.ZERO, Duration.ofSeconds(2), 2, 3, 0, Duration.ofSeconds(30));
@@ -30,6 +33,14 @@ public record HealthCheckConfig(Duration interval, Duration timeout, int rise, i
         Checks.range("health_check.fall", fall, 1, 1000);
         Checks.range("health_check.eject_after", ejectAfter, 0, 1000);
         Checks.duration("health_check.eject_for", ejectFor, false);
+        Checks.require(send != null, "health_check.send: missing (use \"\")");
+        Checks.range("health_check.send (bytes)", send.length(), 0, UdpOptions.LARGEST_DATAGRAM);
+    }
+
+    /** Checks that send nothing: TCP's, or UDP's by ICMP alone. */
+    public HealthCheckConfig(Duration interval, Duration timeout, int rise, int fall, int ejectAfter,
+                             Duration ejectFor) {
+        this(interval, timeout, rise, fall, ejectAfter, ejectFor, "");
     }
 
     public boolean activeChecks() {

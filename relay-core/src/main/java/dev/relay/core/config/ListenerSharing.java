@@ -18,9 +18,11 @@ public final class ListenerSharing {
     }
 
     /** What a route claims on its listen addresses: enough to check them even when the rest of it is wrong. */
-    public record Claim(String route, List<Endpoint> listen, ServerNames names, ProxyProtocolConfig proxyProtocol) {
+    public record Claim(String route, List<Endpoint> listen, ServerNames names, ProxyProtocolConfig proxyProtocol,
+                        Protocol protocol) {
         public static Claim of(RouteConfig route) {
-            return new Claim(route.name(), route.listen(), route.serverNames(), route.proxyProtocol());
+            return new Claim(route.name(), route.listen(), route.serverNames(), route.proxyProtocol(),
+                    route.protocol());
         }
     }
 
@@ -29,15 +31,32 @@ public final class ListenerSharing {
 
     /** Every conflict among {@code routes}, in config order; empty when each address's routes can share it. */
     public static List<Conflict> conflicts(List<Claim> routes) {
-        Map<Endpoint, List<Integer>> byAddress = new LinkedHashMap<>();
+        // A TCP and a UDP route may have the same address and port: they are different sockets.
+        record Place(Endpoint listen, Protocol protocol) { }
+        Map<Place, List<Integer>> byAddress = new LinkedHashMap<>();
         for (int i = 0; i < routes.size(); i++) {
             for (Endpoint listen : routes.get(i).listen()) {
-                byAddress.computeIfAbsent(listen, k -> new ArrayList<>()).add(i);
+                byAddress.computeIfAbsent(new Place(listen, routes.get(i).protocol()), k -> new ArrayList<>()).add(i);
             }
         }
         List<Conflict> conflicts = new ArrayList<>();
-        byAddress.forEach((listen, sharing) -> check(listen, routes, sharing, conflicts));
+        byAddress.forEach((place, sharing) -> {
+            if (place.protocol() == Protocol.UDP) {
+                checkUdp(place.listen(), routes, sharing, conflicts);
+            } else {
+                check(place.listen(), routes, sharing, conflicts);
+            }
+        });
         return conflicts;
+    }
+
+    /** A datagram names no server, so one UDP listen address is one route's. */
+    private static void checkUdp(Endpoint listen, List<Claim> routes, List<Integer> sharing, List<Conflict> conflicts) {
+        String owner = routes.get(sharing.get(0)).route();
+        for (int index : sharing.subList(1, sharing.size())) {
+            conflicts.add(new Conflict(index, listen, "listen " + listen + " (udp) is already route " + owner
+                    + "'s (a UDP listen address belongs to one route)"));
+        }
     }
 
     private static void check(Endpoint listen, List<Claim> routes, List<Integer> sharing, List<Conflict> conflicts) {

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * @param healthCheck    active checks and passive ejection
  * @param connectRetries further upstreams tried after a failed connect, within the connect timeout
  * @param timeouts       connect budget, idle timeout, maximum connection duration
- * @param limits         connection limits for the route and per client address
+ * @param limits         connection limits for the route and per client address (sessions on a UDP route)
  * @param acl            which client addresses are served
  * @param hexdump        log every relayed chunk as a hex dump
  * @param capture        write the route's traffic to a pcap file
@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  * @param tls            terminate TLS on the route's listeners
  * @param upstreamTls    originate TLS to the upstreams
  * @param serverNames    the TLS server names this route answers on listen addresses it shares with other routes
+ * @param protocol       TCP connections, or UDP datagrams with a session per client ({@link UdpRouteRules} says what
+ *                       a UDP route cannot have; its limits count sessions)
+ * @param udp            what only a UDP route has: reply and request counts that end a session, the largest datagram
  */
 public record RouteConfig(
         String name,
@@ -42,7 +45,9 @@ public record RouteConfig(
         SendProxy sendProxy,
         TlsConfig tls,
         UpstreamTlsConfig upstreamTls,
-        ServerNames serverNames) {
+        ServerNames serverNames,
+        Protocol protocol,
+        UdpOptions udp) {
 
     public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
     public static final int DEFAULT_CONNECT_RETRIES = 2;
@@ -74,6 +79,24 @@ public record RouteConfig(
         Checks.require(proxyProtocol != null && sendProxy != null,
                 "route " + name + ": proxy_protocol and send_proxy are required (use ProxyProtocolConfig.OFF, SendProxy.NONE)");
         Checks.require(serverNames != null, "route " + name + ": server_names missing (use ServerNames.ANY)");
+        Checks.require(protocol != null && udp != null,
+                "route " + name + ": protocol and udp are required (use Protocol.TCP, UdpOptions.DEFAULT)");
+        if (protocol == Protocol.UDP) {
+            UdpRouteRules.check(name, listen, upstreams, timeouts, limits, hexdump, capture, sendProxy, tls,
+                    upstreamTls, serverNames);
+        } else {
+            Checks.require(healthCheck.send().isEmpty(), "route " + name + ": health_check.send is for UDP routes "
+                    + "(a TCP check connects)");
+        }
+    }
+
+    /** The idle timeout a UDP route has when none is given: a minute. */
+    public static final java.time.Duration DEFAULT_UDP_IDLE = UdpRouteRules.DEFAULT_IDLE;
+    /** The sessions a UDP route opens at most when none is given: a flood of new client addresses stops there. */
+    public static final int DEFAULT_UDP_MAX_SESSIONS = 10_000;
+
+    public boolean isUdp() {
+        return protocol == Protocol.UDP;
     }
 
     /** A route with every default, relaying {@code listen} to {@code target}. */
@@ -96,9 +119,11 @@ public record RouteConfig(
         Builder b = new Builder(name);
         b.listen.addAll(listen);
         b.upstreams.addAll(upstreams);
-        return b.balance(balance).healthCheck(healthCheck).connectRetries(connectRetries).timeouts(timeouts)
-                .limits(limits).acl(acl).hexdump(hexdump).capture(capture).proxyProtocol(proxyProtocol)
-                .sendProxy(sendProxy).tls(tls).upstreamTls(upstreamTls).serverNames(serverNames);
+        // The protocol first: it may set the timeouts' defaults, which the route's own timeouts then replace.
+        return b.protocol(protocol).udp(udp).balance(balance).healthCheck(healthCheck).connectRetries(connectRetries)
+                .timeouts(timeouts).limits(limits).acl(acl).hexdump(hexdump).capture(capture)
+                .proxyProtocol(proxyProtocol).sendProxy(sendProxy).tls(tls).upstreamTls(upstreamTls)
+                .serverNames(serverNames);
     }
 
     /** Fills in the defaults; {@link #build()} validates. */
@@ -119,6 +144,8 @@ public record RouteConfig(
         private TlsConfig tls = TlsConfig.NONE;
         private UpstreamTlsConfig upstreamTls = UpstreamTlsConfig.OFF;
         private ServerNames serverNames = ServerNames.ANY;
+        private Protocol protocol = Protocol.TCP;
+        private UdpOptions udp = UdpOptions.DEFAULT;
 
         private Builder(String name) {
             this.name = name;
@@ -142,10 +169,24 @@ public record RouteConfig(
         public Builder tls(TlsConfig value) { tls = value; return this; }
         public Builder upstreamTls(UpstreamTlsConfig value) { upstreamTls = value; return this; }
         public Builder serverNames(ServerNames value) { serverNames = value; return this; }
+        public Builder udp(UdpOptions value) { udp = value; return this; }
+
+        /** TCP or UDP; a UDP route whose timeouts were left at TCP's defaults gets a UDP session's idle minute. */
+        public Builder protocol(Protocol value) {
+            protocol = value;
+            if (value == Protocol.UDP && timeouts.equals(RouteTimeouts.DEFAULT)) {
+                timeouts = new RouteTimeouts(timeouts.connect(), DEFAULT_UDP_IDLE, timeouts.maxDuration(),
+                        timeouts.handshake());
+            }
+            if (value == Protocol.UDP && limits.equals(RouteLimits.NONE)) {
+                limits = new RouteLimits(DEFAULT_UDP_MAX_SESSIONS, 0);
+            }
+            return this;
+        }
 
         public RouteConfig build() {
             return new RouteConfig(name, listen, upstreams, balance, healthCheck, connectRetries, timeouts, limits,
-                    acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls, serverNames);
+                    acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls, serverNames, protocol, udp);
         }
     }
 }

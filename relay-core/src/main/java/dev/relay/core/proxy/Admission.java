@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.base.ClientCounts;
 import dev.relay.core.proxyheader.ClientAddress;
 import dev.relay.core.base.Addresses;
 import dev.relay.core.base.RateLimitedLog;

@@ -6,6 +6,7 @@ import dev.relay.core.proxy.RelayConnection;
 import dev.relay.core.proxy.RouteContext;
 import dev.relay.core.upstream.ConnectFailure;
 import dev.relay.core.upstream.Upstream;
+import dev.relay.core.upstream.UpstreamPool;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -28,13 +29,18 @@ final class RouteMetricsExport {
     }
 
     static void register(PrometheusRegistry registry, Supplier<Collection<RouteContext>> routes,
-                         ConnectionRegistry connections) {
+                         ConnectionRegistry connections, Supplier<Collection<UpstreamPool>> otherPools) {
         Map<String, List<RelayCounter>> byMetric = new LinkedHashMap<>();
         for (RelayCounter counter : RelayCounter.values()) {
             byMetric.computeIfAbsent(counter.metricName(), name -> new ArrayList<>()).add(counter);
         }
         byMetric.forEach((name, counters) -> registerRouteCounter(registry, routes, name, counters));
-        registerUpstreams(registry, routes);
+        registerUpstreams(registry, () -> {
+            List<UpstreamPool> pools = new ArrayList<>();
+            routes.get().forEach(route -> pools.add(route.state().pool()));
+            pools.addAll(otherPools.get());
+            return pools;
+        });
         GaugeWithCallback.builder()
                 .name("relay_buffered_bytes")
                 .help("Bytes relay holds right now, written to a socket and not yet sent, by route.")
@@ -82,7 +88,7 @@ final class RouteMetricsExport {
         }
     }
 
-    private static void registerUpstreams(PrometheusRegistry registry, Supplier<Collection<RouteContext>> routes) {
+    private static void registerUpstreams(PrometheusRegistry registry, Supplier<Collection<UpstreamPool>> routes) {
         GaugeWithCallback.builder()
                 .name("relay_upstream_healthy")
                 .help("1 while an upstream takes new connections (up by its checks, not ejected), else 0.")
@@ -91,7 +97,7 @@ final class RouteMetricsExport {
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("relay_upstream_connections_active")
-                .help("Connections open to an upstream right now, connects in flight included.")
+                .help("Connections (UDP sessions) open to an upstream right now, connects in flight included.")
                 .labelNames("route", "upstream")
                 .callback(cb -> eachUpstream(routes, (route, u) -> cb.call(u.activeConnections(), route, u.toString())))
                 .register(registry);
@@ -117,10 +123,10 @@ final class RouteMetricsExport {
         void call(String route, Upstream upstream);
     }
 
-    private static void eachUpstream(Supplier<Collection<RouteContext>> routes, UpstreamSample sample) {
-        for (RouteContext route : routes.get()) {
-            for (Upstream upstream : route.state().pool().members()) {
-                sample.call(route.name(), upstream);
+    private static void eachUpstream(Supplier<Collection<UpstreamPool>> pools, UpstreamSample sample) {
+        for (UpstreamPool pool : pools.get()) {
+            for (Upstream upstream : pool.members()) {
+                sample.call(pool.route().name(), upstream);
             }
         }
     }

@@ -16,6 +16,7 @@ import dev.relay.core.proxy.RouteContext;
 import dev.relay.core.tls.CertificateFiles;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.upstream.HealthChecker;
+import dev.relay.core.upstream.UpstreamPool;
 import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.AddressResolverGroup;
 import org.slf4j.Logger;
@@ -35,10 +36,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The running routes, their listeners and health checkers, and the routes removed by a reload that are draining.
+ * The running TCP routes, their listeners and health checkers, and the routes removed by a reload that are draining.
  * {@link #apply} makes them match a config: new routes bind and start, changed routes apply to new connections,
  * removed routes stop accepting and drain. The changes ({@link #apply}, {@link #reloadChangedCertificates},
  * {@link #stopListening}) come one at a time under the server's lock; the reads ({@link #routes()}, the counters,
@@ -69,7 +71,8 @@ public final class RouteTable {
     private final List<RouteContext> draining = new CopyOnWriteArrayList<>();
 
     public RouteTable(Transport transport, EventLoopGroup ioGroup, AddressResolverGroup<? extends SocketAddress> resolver,
-                      RelayMetrics metrics, ConnectionRegistry registry, Consumer<ConnectionSummary> onClosed) {
+                      RelayMetrics metrics, ConnectionRegistry registry, Consumer<ConnectionSummary> onClosed,
+                      Supplier<Collection<UpstreamPool>> otherPools) {
         this.transport = transport;
         this.ioGroup = ioGroup;
         this.resolver = resolver;
@@ -77,7 +80,8 @@ public final class RouteTable {
         this.registry = registry;
         this.onClosed = onClosed;
         this.binder = new ListenerBinder(transport, ioGroup);
-        metrics.export(built -> RouteMetricsExport.register(built, this::running, registry));
+        // The upstream metrics cover the other routes' pools too (UDP's): one metric family has one exporter.
+        metrics.export(built -> RouteMetricsExport.register(built, this::running, registry, otherPools));
     }
 
     /**

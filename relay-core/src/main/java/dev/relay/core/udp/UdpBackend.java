@@ -5,8 +5,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 
-import java.net.PortUnreachableException;
-
 /**
  * On a session's upstream socket: every datagram that comes back goes to the session's client. An upstream that
  * answers with ICMP "port unreachable" ends the session; the client's next datagram opens a new one.
@@ -40,6 +38,6 @@ final class UdpBackend extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        session.close(cause instanceof PortUnreachableException ? "upstream_unreachable" : "error");
+        session.upstreamFailed(cause);
     }
 }

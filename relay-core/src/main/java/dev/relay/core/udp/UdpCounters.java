@@ -4,7 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** What one UDP listener relayed and dropped. Written on its event loop, read from anywhere. */
+/** What one UDP route relayed and dropped. Written on its listeners' event loops, read from anywhere. */
 public final class UdpCounters {
 
     private final LongAdder sessionsOpened = new LongAdder();

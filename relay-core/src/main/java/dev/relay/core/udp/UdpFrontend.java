@@ -2,6 +2,8 @@ package dev.relay.core.udp;
 
 import dev.relay.core.base.Addresses;
 import dev.relay.core.base.RateLimitedLog;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.upstream.Upstream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
@@ -18,41 +20,67 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * On the listening UDP socket: finds each datagram's session by its sender's address, opening one for a new
- * sender (up to {@code max_sessions}), and hands the datagram to it. Sessions found idle by a sweep are closed;
- * the sweep runs a few times per idle timeout, at most once per second. All on the listener's event loop.
+ * On a listening UDP socket: finds each datagram's session by its sender's address, opening one for a new sender
+ * (past the ACL, the limits and the balancer), and hands the datagram to it. A sweep closes the sessions that
+ * expired (idle, or past their maximum age) a few times per idle timeout, at most once per second, and ends a
+ * drain. All on the listener's event loop.
  */
 final class UdpFrontend extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(UdpFrontend.class);
     private static final RateLimitedLog listenerErrors = new RateLimitedLog(log, 10_000);
+    private static final long MAX_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * While draining, a session quiet this long is done: UDP has no close to wait for, and a datagram protocol's
+     * exchange (a query and its answer) takes far less. Busy sessions (a call, a game) go on to the drain timeout.
+     */
+    static final long DRAIN_QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final UdpSettings settings;
-    private final UdpCounters counters;
+    /** The route new sessions open for: a reload may give the listen address to another route. */
+    private volatile UdpRoute route;
     private final UpstreamSockets sockets;
+    private final AtomicLong sessionIds;
     /** The session each client's next datagram goes to. */
     private final Map<SessionKey, UdpSession> byClient = new HashMap<>();
     /** Every open session, those that take no more datagrams (their {@code requests} used up) included. */
     private final Set<UdpSession> open = new LinkedHashSet<>();
     /** The sessions written to during the current read, flushed when it ends. */
     private final List<UdpSession> written = new ArrayList<>();
+    private ChannelHandlerContext ctx;
     private ScheduledFuture<?> sweep;
-    private long nextId;
+    /** Set when draining: no new session opens, and the listener closes once its sessions end or at this time. */
+    private volatile long drainDeadlineNanos;
+    private volatile boolean draining;
 
-    UdpFrontend(UdpSettings settings, UdpCounters counters, UpstreamSockets sockets) {
-        this.settings = settings;
-        this.counters = counters;
+    UdpFrontend(UdpRoute route, UpstreamSockets sockets, AtomicLong sessionIds) {
+        this.route = route;
         this.sockets = sockets;
+        this.sessionIds = sessionIds;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        long periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
-                Math.min(TimeUnit.SECONDS.toNanos(1), settings.idleTimeout().toNanos() / 4));
-        sweep = ctx.executor().scheduleAtFixedRate(this::closeIdle, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        long idle = route.state().config().timeouts().idle().toNanos();
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(MAX_SWEEP_NANOS, idle / 4));
+        sweep = ctx.executor().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
         ctx.fireChannelActive();
+    }
+
+    /** New sessions open for {@code next} from now on; open ones stay with the route they opened for. */
+    void route(UdpRoute next) {
+        route = next;
+    }
+
+    UdpRoute route() {
+        return route;
     }
 
     @Override
@@ -61,30 +89,48 @@ final class UdpFrontend extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (packet.content().readableBytes() > settings.maxDatagramSize()) {
+        UdpRoute target = route;
+        RouteConfig config = target.state().config();
+        UdpDrop dropped = relay(ctx, packet, target, config);
+        if (dropped != null) {
             packet.release();
-            counters.drop(UdpDrop.OVERSIZE);
-            return;
+            target.counters().drop(dropped);
+        }
+    }
+
+    /** Hands {@code packet}'s content to its session; or says why it is dropped, leaving the packet to the caller. */
+    private UdpDrop relay(ChannelHandlerContext ctx, DatagramPacket packet, UdpRoute target, RouteConfig config) {
+        if (packet.content().readableBytes() > config.udp().maxDatagramSize()) {
+            return UdpDrop.OVERSIZE;
         }
         InetSocketAddress sender = packet.sender();
         InetSocketAddress client = sender;
-        if (settings.acceptProxy()) {
+        if (config.proxyProtocol().accept()) {
+            if (!config.proxyProtocol().trusts(sender.getAddress())) {
+                return UdpDrop.ACL;
+            }
             client = ProxyV2Datagrams.readSource(packet.content(), sender);
             if (client == null) {
-                packet.release();
-                counters.drop(UdpDrop.BAD_PROXY_HEADER);
-                return;
+                return UdpDrop.BAD_PROXY_HEADER;
             }
         }
         SessionKey key = new SessionKey(sender, client);
         UdpSession session = byClient.get(key);
         if (session == null || !session.takesRequests()) {
-            session = open(ctx, key);
-            if (session == null) {
-                packet.release();
-                counters.drop(UdpDrop.LIMIT);
-                return;
+            if (draining) {
+                return UdpDrop.DRAINING;
             }
+            if (!config.acl().allows(client.getAddress())) {
+                return UdpDrop.ACL;
+            }
+            Upstream upstream = target.state().pool().choose(client.getAddress(), Set.of());
+            if (upstream == null) {
+                return UdpDrop.NO_UPSTREAM;
+            }
+            if (!target.admit(client.getAddress(), config)) {
+                return UdpDrop.LIMIT;
+            }
+            session = open(ctx, key, target, config, upstream);
         }
         session.fromClient(packet.content());
         if (written.isEmpty() || written.get(written.size() - 1) != session) {
@@ -94,6 +140,7 @@ final class UdpFrontend extends ChannelInboundHandlerAdapter {
             // Its requests are used up: it stays open for its replies, and the client's next datagram starts anew.
             byClient.remove(key, session);
         }
+        return null;
     }
 
     /** A session is one client's, reached through one sender (itself, or the proxy in front that names it). */
@@ -110,36 +157,49 @@ final class UdpFrontend extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete();
     }
 
-    private UdpSession open(ChannelHandlerContext ctx, SessionKey key) {
-        if (open.size() >= settings.maxSessions()) {
-            return null;
-        }
+    private UdpSession open(ChannelHandlerContext ctx, SessionKey key, UdpRoute target, RouteConfig config,
+                            Upstream upstream) {
         UdpSession[] made = new UdpSession[1];
-        UdpSession session = new UdpSession(++nextId, key.client(), key.sender(), ctx.channel(), settings, counters,
-                () -> {
+        UdpSession session = new UdpSession(sessionIds.incrementAndGet(), target, config, upstream, key.client(),
+                key.sender(), ctx.channel(), () -> {
                     open.remove(made[0]);
                     byClient.remove(key, made[0]);
                 });
         made[0] = session;
         open.add(session);
         byClient.put(key, session);
-        counters.opened();
-        session.upstreamOpening(sockets.open(session));
+        target.counters().opened();
+        session.upstreamOpening(sockets.open(session, upstream));
         return session;
     }
 
-    /** Closes the sessions that saw no datagram either way for the idle timeout. */
-    void closeIdle() {
+    /** Closes the sessions that expired; while draining, closes the listener once none is left or time is up. */
+    void sweep() {
         long now = System.nanoTime();
-        List<UdpSession> idle = new ArrayList<>();
+        Map<UdpSession, String> expired = new HashMap<>();
         for (UdpSession session : open) {
-            if (session.idle(now)) {
-                idle.add(session);
+            String reason = session.expired(now, draining, DRAIN_QUIET_NANOS);
+            if (reason != null) {
+                expired.put(session, reason);
             }
         }
-        idle.forEach(session -> session.close("idle"));
+        expired.forEach(UdpSession::close);
+        if (draining && (open.isEmpty() || now - drainDeadlineNanos >= 0)) {
+            ctx.channel().close();
+        }
     }
 
+    /**
+     * Opens no new session from now on; the listener closes when its sessions have ended, or {@code withinNanos}
+     * from now with the ones still open. Any thread.
+     */
+    void drain(long withinNanos) {
+        drainDeadlineNanos = System.nanoTime() + withinNanos;
+        draining = true;
+        ctx.executor().execute(this::sweep);
+    }
+
+    /** Sessions open on this listener now; on its event loop. */
     int openSessions() {
         return open.size();
     }

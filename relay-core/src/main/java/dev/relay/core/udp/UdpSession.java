@@ -1,6 +1,8 @@
 package dev.relay.core.udp;
 
 import dev.relay.core.base.Addresses;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.upstream.Upstream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -9,12 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One client address's session: its own socket connected to the upstream, so that what comes back on it is this
- * client's, and the counts of what went each way. Lives on its listener's event loop; never touched elsewhere.
+ * One client address's session: its own socket connected to the upstream the route's balancer chose, so that
+ * what comes back on it is this client's, and the counts of what went each way. Lives on its listener's event
+ * loop; never touched elsewhere. It keeps the route settings it opened with: a reload applies to new sessions.
  */
 final class UdpSession {
 
@@ -23,17 +28,20 @@ final class UdpSession {
     static final int PENDING_MAX = 16;
 
     private final long id;
+    private final UdpRoute route;
+    private final RouteConfig config;
+    private final Upstream upstream;
     /** The client the session is for: the datagrams' sender, or the client their PROXY headers name. */
     private final InetSocketAddress client;
     /** Where replies go: the datagrams' sender. */
     private final InetSocketAddress replyTo;
     private final Channel listener;
-    private final UdpSettings settings;
     private final UdpCounters counters;
     private final Runnable onClose;
+    private final Instant openedAt = Instant.now();
     private final long openedNanos = System.nanoTime();
     private long lastActiveNanos = openedNanos;
-    private Channel upstream;
+    private Channel socket;
     private ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
     private int requests;
     private int responses;
@@ -41,32 +49,34 @@ final class UdpSession {
     private long bytesDown;
     private boolean closed;
 
-    UdpSession(long id, InetSocketAddress client, InetSocketAddress replyTo, Channel listener, UdpSettings settings,
-               UdpCounters counters, Runnable onClose) {
+    UdpSession(long id, UdpRoute route, RouteConfig config, Upstream upstream, InetSocketAddress client,
+               InetSocketAddress replyTo, Channel listener, Runnable onClose) {
         this.id = id;
+        this.route = route;
+        this.config = config;
+        this.upstream = upstream;
         this.client = client;
         this.replyTo = replyTo;
         this.listener = listener;
-        this.settings = settings;
-        this.counters = counters;
+        this.counters = route.counters();
         this.onClose = onClose;
-    }
-
-    InetSocketAddress client() {
-        return client;
+        upstream.dialing();
     }
 
     /** Whether a further datagram from the client belongs here: not closed, and its {@code requests} not used up. */
     boolean takesRequests() {
-        return !closed && (settings.requests() == 0 || requests < settings.requests());
+        int most = config.udp().requests();
+        return !closed && (most == 0 || requests < most);
     }
 
     /** The upstream socket being opened for this session; datagrams wait for it (up to {@link #PENDING_MAX}). */
     void upstreamOpening(ChannelFuture opening) {
-        upstream = opening.channel();
+        socket = opening.channel();
         opening.addListener(f -> {
             if (!f.isSuccess()) {
-                log.debug("udp session {}: cannot open a socket to the upstream: {}", id, f.cause().toString());
+                log.debug("udp session={} route={}: cannot open a socket to {}: {}", id, route.name(), upstream,
+                        f.cause().toString());
+                upstream.connectFailed(config.healthCheck(), f.cause());
                 close("no_upstream");
                 return;
             }
@@ -75,14 +85,14 @@ final class UdpSession {
             for (ByteBuf data; (data = waiting.poll()) != null; ) {
                 send(data);
             }
-            upstream.flush();
+            socket.flush();
         });
     }
 
     /**
      * A datagram from the client; this session owns {@code data} from here. It is written, not flushed: the
      * listener flushes every session it wrote to once its read ends ({@link #flush}), so datagrams read together
-     * leave together (sendmmsg on epoll).
+     * leave together.
      */
     void fromClient(ByteBuf data) {
         requests++;
@@ -100,12 +110,12 @@ final class UdpSession {
     }
 
     private void send(ByteBuf data) {
-        if (closed || !upstream.isActive()) {
+        if (closed || !socket.isActive()) {
             data.release();
             counters.drop(UdpDrop.NO_UPSTREAM);
             return;
         }
-        if (!upstream.isWritable()) {
+        if (!socket.isWritable()) {
             data.release();
             counters.drop(UdpDrop.SEND_BUFFER_FULL);
             return;
@@ -113,16 +123,16 @@ final class UdpSession {
         int size = data.readableBytes();
         bytesUp += size;
         counters.up(size);
-        if (settings.sendProxy()) {
-            data = ProxyV2Datagrams.prepend(upstream.alloc(), client, listenAddress(), data);
+        if (config.sendProxy() != dev.relay.core.config.SendProxy.NONE) {
+            data = ProxyV2Datagrams.prepend(socket.alloc(), client, listenAddress(), data);
         }
-        upstream.write(data, upstream.voidPromise());
+        socket.write(data, socket.voidPromise());
     }
 
-    /** The address the client sent to, for the PROXY header: the bound one, or the configured one. */
+    /** The address the client sent to, for the PROXY header: the bound one, else the route's first. */
     private InetSocketAddress listenAddress() {
         return listener.localAddress() instanceof InetSocketAddress bound ? bound
-                : (InetSocketAddress) settings.listen().toSocketAddress();
+                : (InetSocketAddress) config.listen().get(0).toSocketAddress();
     }
 
     /** A datagram from the upstream, for the client; this session owns {@code data} from here. */
@@ -132,7 +142,7 @@ final class UdpSession {
             return;
         }
         int size = data.readableBytes();
-        if (size > settings.maxDatagramSize()) {
+        if (size > config.udp().maxDatagramSize()) {
             data.release();
             counters.drop(UdpDrop.OVERSIZE);
             return;
@@ -143,20 +153,34 @@ final class UdpSession {
             counters.drop(UdpDrop.SEND_BUFFER_FULL);
             return;
         }
+        if (responses == 0) {
+            upstream.connectSucceeded();
+        }
         responses++;
         bytesDown += size;
         counters.down(size);
         // Flushed when the upstream socket's read ends (UdpBackend), with the other replies read with it.
         listener.write(new DatagramPacket(data, replyTo), listener.voidPromise());
-        if (settings.responses() > 0 && responses >= settings.responses()) {
+        int most = config.udp().responses();
+        if (most > 0 && responses >= most) {
             close("responses");
+        }
+    }
+
+    /** The upstream socket failed: ICMP "port unreachable" counts against the upstream, as a refused connect does. */
+    void upstreamFailed(Throwable cause) {
+        if (cause instanceof PortUnreachableException) {
+            upstream.connectFailed(config.healthCheck(), cause);
+            close("upstream_unreachable");
+        } else {
+            close("error");
         }
     }
 
     /** Sends what {@link #fromClient} wrote to the upstream. */
     void flush() {
-        if (upstream != null && pending == null) {
-            upstream.flush();
+        if (socket != null && pending == null) {
+            socket.flush();
         }
     }
 
@@ -165,9 +189,20 @@ final class UdpSession {
         listener.flush();
     }
 
-    /** True when nothing went either way for the idle timeout. */
-    boolean idle(long nowNanos) {
-        return nowNanos - lastActiveNanos >= settings.idleTimeout().toNanos();
+    /**
+     * Why the session should end now, or null: nothing either way for the idle timeout, or its maximum age; while
+     * its listener drains, nothing either way for {@code drainQuietNanos}, as its exchange is then over.
+     */
+    String expired(long nowNanos, boolean draining, long drainQuietNanos) {
+        long quiet = nowNanos - lastActiveNanos;
+        if (quiet >= config.timeouts().idle().toNanos()) {
+            return "idle";
+        }
+        if (draining && quiet >= drainQuietNanos) {
+            return "drained";
+        }
+        Duration most = config.timeouts().maxDuration();
+        return !most.isZero() && nowNanos - openedNanos >= most.toNanos() ? "max_duration" : null;
     }
 
     /** Ends the session: its upstream socket closes, what waited for it is dropped, one line is logged. */
@@ -184,17 +219,22 @@ final class UdpSession {
         }
         // A reply written in the read that ends the session (its last response) leaves before the socket goes.
         listener.flush();
-        if (upstream != null) {
-            upstream.close();
+        if (socket != null) {
+            socket.close();
         }
+        upstream.released();
+        route.release(client.getAddress());
         counters.closed();
         onClose.run();
+        Duration lasted = Duration.ofNanos(System.nanoTime() - openedNanos);
+        InetSocketAddress via = replyTo.equals(client) ? null : replyTo;
         if (log.isInfoEnabled()) {
-            log.info("udp session={} closed reason={} client={}{} upstream={} datagrams up={} down={} bytes up={}B "
-                            + "down={}B duration={}ms", id, reason, Addresses.format(client),
-                    replyTo.equals(client) ? "" : " via=" + Addresses.format(replyTo),
-                    Addresses.format(settings.upstream().toSocketAddress()), requests, responses, bytesUp, bytesDown,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos));
+            log.info("udp session={} route={} closed reason={} client={}{} upstream={} datagrams up={} down={} "
+                            + "bytes up={}B down={}B duration={}ms", id, route.name(), reason, Addresses.format(client),
+                    via == null ? "" : " via=" + Addresses.format(via), upstream, requests, responses, bytesUp,
+                    bytesDown, lasted.toMillis());
         }
+        route.closed(new UdpSessionSummary(id, route.name(), openedAt, client, via, upstream.name(), requests,
+                responses, bytesUp, bytesDown, lasted, reason));
     }
 }

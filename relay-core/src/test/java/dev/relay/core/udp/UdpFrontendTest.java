@@ -1,6 +1,12 @@
 package dev.relay.core.udp;
 
 import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.Protocol;
+import dev.relay.core.config.ProxyProtocolConfig;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.RouteLimits;
+import dev.relay.core.config.SendProxy;
+import dev.relay.core.config.UdpOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -13,6 +19,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,9 +34,9 @@ class UdpFrontendTest {
     private static final InetSocketAddress BOB = new InetSocketAddress("127.0.0.1", 40002);
     private static final InetSocketAddress LISTENER = new InetSocketAddress("127.0.0.1", 5353);
 
-    private final UdpCounters counters = new UdpCounters();
     private final List<EmbeddedChannel> upstreams = new ArrayList<>();
     private EmbeddedChannel listener;
+    private UdpCounters counters;
 
     @AfterEach
     void closeAll() {
@@ -38,16 +46,16 @@ class UdpFrontendTest {
         upstreams.forEach(EmbeddedChannel::finishAndReleaseAll);
     }
 
-    private void start(UdpSettings settings) {
-        listener = new EmbeddedChannel(new UdpFrontend(settings, counters, session -> {
-            EmbeddedChannel upstream = new EmbeddedChannel(new UdpBackend(session));
-            upstreams.add(upstream);
-            return upstream.newSucceededFuture();
-        }));
-    }
-
-    private static UdpSettings settings() {
-        return UdpSettings.of(new Endpoint.Inet("127.0.0.1", 5353), new Endpoint.Inet("127.0.0.1", 53));
+    private void start(UnaryOperator<RouteConfig.Builder> tune) {
+        RouteConfig config = tune.apply(RouteConfig.builder("udp").protocol(Protocol.UDP)
+                .listen(new Endpoint.Inet("127.0.0.1", 5353)).upstream(new Endpoint.Inet("127.0.0.1", 53))).build();
+        UdpRoute route = new UdpRoute(config, session -> { });
+        counters = route.counters();
+        listener = new EmbeddedChannel(new UdpFrontend(route, (session, upstream) -> {
+            EmbeddedChannel socket = new EmbeddedChannel(new UdpBackend(session));
+            upstreams.add(socket);
+            return socket.newSucceededFuture();
+        }, new AtomicLong()));
     }
 
     private static DatagramPacket from(InetSocketAddress sender, String text) {
@@ -64,7 +72,7 @@ class UdpFrontendTest {
 
     @Test
     void eachSenderGetsItsOwnUpstreamSocketAndItsOwnReplies() {
-        start(settings());
+        start(UnaryOperator.identity());
         listener.writeInbound(from(ALICE, "a1"), from(BOB, "b1"), from(ALICE, "a2"));
         assertEquals(2, upstreams.size(), "one upstream socket per client address");
         assertEquals("a1", text(upstreams.get(0).readOutbound()));
@@ -82,7 +90,7 @@ class UdpFrontendTest {
 
     @Test
     void anOversizeDatagramIsDroppedAndReleased() {
-        start(settings().withMaxDatagramSize(3));
+        start(r -> r.udp(UdpOptions.DEFAULT.withMaxDatagramSize(3)));
         DatagramPacket big = from(ALICE, "four");
         listener.writeInbound(big);
         assertEquals(0, big.refCnt(), "released");
@@ -92,7 +100,7 @@ class UdpFrontendTest {
 
     @Test
     void aSenderPastMaxSessionsIsDroppedWhileTheOthersGoOn() {
-        start(settings().withMaxSessions(1));
+        start(r -> r.limits(new RouteLimits(1, 0)));
         listener.writeInbound(from(ALICE, "in"));
         DatagramPacket over = from(BOB, "over");
         listener.writeInbound(over, from(ALICE, "still"));
@@ -104,7 +112,7 @@ class UdpFrontendTest {
 
     @Test
     void aReplyLimitEndsTheSessionAndClosesItsSocket() {
-        start(settings().withResponses(1));
+        start(r -> r.udp(UdpOptions.DEFAULT.withResponses(1)));
         listener.writeInbound(from(ALICE, "query"));
         text(upstreams.get(0).readOutbound());
         upstreams.get(0).writeInbound(new DatagramPacket(Unpooled.copiedBuffer("answer", StandardCharsets.UTF_8),
@@ -120,7 +128,7 @@ class UdpFrontendTest {
 
     @Test
     void withProxyHeadersEachNamedClientHasItsSessionAndRepliesGoToTheSender() {
-        start(settings().withAcceptProxy(true));
+        start(r -> r.proxyProtocol(new ProxyProtocolConfig(true, List.of(), ProxyProtocolConfig.DEFAULT_TIMEOUT)));
         InetSocketAddress carol = new InetSocketAddress("127.0.0.1", 4242);
         InetSocketAddress dave = new InetSocketAddress("127.0.0.1", 4243);
         for (InetSocketAddress named : new InetSocketAddress[]{carol, dave, carol}) {
@@ -145,7 +153,7 @@ class UdpFrontendTest {
 
     @Test
     void sendingProxyHeadersPutsOneAtTheStartOfEveryDatagram() {
-        start(settings().withSendProxy(true));
+        start(r -> r.sendProxy(SendProxy.V2));
         listener.writeInbound(from(ALICE, "one"), from(ALICE, "two"));
         for (String expected : new String[]{"one", "two"}) {
             ByteBuf datagram = upstreams.get(0).readOutbound();

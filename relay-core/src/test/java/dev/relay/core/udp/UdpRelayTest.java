@@ -1,7 +1,13 @@
 package dev.relay.core.udp;
 
 import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.ProxyProtocolConfig;
+import dev.relay.core.config.RouteConfig;
+import dev.relay.core.config.RouteLimits;
+import dev.relay.core.config.RouteTimeouts;
+import dev.relay.core.config.SendProxy;
 import dev.relay.core.config.TransportKind;
+import dev.relay.core.config.UdpOptions;
 import dev.relay.core.tools.EchoConfig;
 import dev.relay.core.tools.UdpEchoServer;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,11 +40,13 @@ class UdpRelayTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     /** The largest payload an IPv4 UDP datagram carries. */
     private static final int LARGEST = 65_507;
+    private static final ProxyProtocolConfig ACCEPT_PROXY =
+            new ProxyProtocolConfig(true, List.of(), ProxyProtocolConfig.DEFAULT_TIMEOUT);
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void eachOfManyClientsGetsOnlyItsOwnReplies(TransportKind transport) throws Exception {
-        try (UdpEchoServer echo = echo(transport); UdpRelay relay = relay(transport, echo, UnaryOperator.identity())) {
+        try (UdpEchoServer echo = echo(transport); UdpRelayUnderTest relay = relay(transport, echo, UnaryOperator.identity())) {
             List<DatagramSocket> clients = new ArrayList<>();
             try {
                 for (int c = 0; c < 20; c++) {
@@ -70,7 +78,7 @@ class UdpRelayTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void everyDatagramComesBackWholeFromOneByteToTheLargest(TransportKind transport) throws Exception {
-        try (UdpEchoServer echo = echo(transport); UdpRelay relay = relay(transport, echo, UnaryOperator.identity());
+        try (UdpEchoServer echo = echo(transport); UdpRelayUnderTest relay = relay(transport, echo, UnaryOperator.identity());
              DatagramSocket client = client()) {
             Random random = new Random(7);
             for (int size : new int[]{1, 2, 100, 1_472, 1_473, 9_000, 32_768, LARGEST}) {
@@ -86,7 +94,7 @@ class UdpRelayTest {
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void anIdleSessionEndsAndItsSocketCloses(TransportKind transport) throws Exception {
         try (UdpEchoServer echo = echo(transport);
-             UdpRelay relay = relay(transport, echo, s -> s.withIdleTimeout(Duration.ofMillis(200)));
+             UdpRelayUnderTest relay = relay(transport, echo, r -> r.timeouts(new RouteTimeouts(RouteTimeouts.DEFAULT_CONNECT, Duration.ofMillis(200), Duration.ZERO)));
              DatagramSocket client = client()) {
             long descriptorsBefore = openDescriptors();
             send(client, relay, "hello".getBytes(StandardCharsets.UTF_8));
@@ -103,7 +111,7 @@ class UdpRelayTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void aSessionEndsAtItsResponsesLongBeforeItsIdleTimeout(TransportKind transport) throws Exception {
-        try (UdpEchoServer echo = echo(transport); UdpRelay relay = relay(transport, echo, s -> s.withResponses(1));
+        try (UdpEchoServer echo = echo(transport); UdpRelayUnderTest relay = relay(transport, echo, r -> r.udp(UdpOptions.DEFAULT.withResponses(1)));
              DatagramSocket client = client()) {
             send(client, relay, "query".getBytes(StandardCharsets.UTF_8));
             assertEquals("query", new String(receive(client), StandardCharsets.UTF_8));
@@ -114,7 +122,7 @@ class UdpRelayTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void aClientPastItsRequestsStartsANewSession(TransportKind transport) throws Exception {
-        try (UdpEchoServer echo = echo(transport); UdpRelay relay = relay(transport, echo, s -> s.withRequests(1));
+        try (UdpEchoServer echo = echo(transport); UdpRelayUnderTest relay = relay(transport, echo, r -> r.udp(UdpOptions.DEFAULT.withRequests(1)));
              DatagramSocket client = client()) {
             for (int i = 0; i < 3; i++) {
                 send(client, relay, ("q" + i).getBytes(StandardCharsets.UTF_8));
@@ -128,7 +136,7 @@ class UdpRelayTest {
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void oversizeDatagramsAreDroppedAndCounted(TransportKind transport) throws Exception {
         try (UdpEchoServer echo = echo(transport);
-             UdpRelay relay = relay(transport, echo, s -> s.withMaxDatagramSize(100));
+             UdpRelayUnderTest relay = relay(transport, echo, r -> r.udp(UdpOptions.DEFAULT.withMaxDatagramSize(100)));
              DatagramSocket client = client()) {
             send(client, relay, new byte[101]);
             await().atMost(Duration.ofSeconds(5)).until(() -> relay.counters().dropped(UdpDrop.OVERSIZE) == 1);
@@ -141,7 +149,7 @@ class UdpRelayTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void aNewClientPastMaxSessionsIsDroppedAndCounted(TransportKind transport) throws Exception {
-        try (UdpEchoServer echo = echo(transport); UdpRelay relay = relay(transport, echo, s -> s.withMaxSessions(2));
+        try (UdpEchoServer echo = echo(transport); UdpRelayUnderTest relay = relay(transport, echo, r -> r.limits(new RouteLimits(2, 0)));
              DatagramSocket first = client(); DatagramSocket second = client(); DatagramSocket third = client()) {
             for (DatagramSocket client : List.of(first, second)) {
                 send(client, relay, "in".getBytes(StandardCharsets.UTF_8));
@@ -160,9 +168,8 @@ class UdpRelayTest {
         try (DatagramSocket reserved = new DatagramSocket(0, LOOPBACK)) {
             closedPort = reserved.getLocalPort();
         }
-        UdpSettings settings = UdpSettings.of(new Endpoint.Inet("127.0.0.1", 0),
-                new Endpoint.Inet("127.0.0.1", closedPort));
-        try (UdpRelay relay = UdpRelay.start(settings, transport); DatagramSocket client = client()) {
+        try (UdpRelayUnderTest relay = UdpRelayUnderTest.start(transport, closedPort, UnaryOperator.identity());
+             DatagramSocket client = client()) {
             send(client, relay, "anyone?".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(5)).until(() -> relay.counters().sessionsOpened() == 1
                     && relay.openSessions() == 0);
@@ -173,9 +180,9 @@ class UdpRelayTest {
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void aProxyHeaderNamesTheClientToTheUpstreamAndIsReadBackByAnotherRelay(TransportKind transport) throws Exception {
         try (UdpEchoServer echo = echo(transport);
-             UdpRelay reader = relay(transport, echo, s -> s.withAcceptProxy(true));
-             UdpRelay writer = UdpRelay.start(UdpSettings.of(new Endpoint.Inet("127.0.0.1", 0),
-                     new Endpoint.Inet("127.0.0.1", reader.localAddress().getPort())).withSendProxy(true), transport);
+             UdpRelayUnderTest reader = relay(transport, echo, r -> r.proxyProtocol(ACCEPT_PROXY));
+             UdpRelayUnderTest writer = UdpRelayUnderTest.start(transport, reader.localAddress().getPort(),
+                     r -> r.sendProxy(SendProxy.V2));
              DatagramSocket first = client(); DatagramSocket second = client();
              DatagramSocket plain = client()) {
             for (DatagramSocket client : List.of(first, second, first)) {
@@ -193,8 +200,8 @@ class UdpRelayTest {
     @MethodSource("dev.relay.core.testing.TestTransports#available")
     void theUpstreamSeesTheClientsAddressAndPortInTheHeader(TransportKind transport) throws Exception {
         try (DatagramSocket upstream = client();
-             UdpRelay relay = UdpRelay.start(UdpSettings.of(new Endpoint.Inet("127.0.0.1", 0),
-                     new Endpoint.Inet("127.0.0.1", upstream.getLocalPort())).withSendProxy(true), transport);
+             UdpRelayUnderTest relay = UdpRelayUnderTest.start(transport, upstream.getLocalPort(),
+                     r -> r.sendProxy(SendProxy.V2));
              DatagramSocket client = client()) {
             send(client, relay, "who am I".getBytes(StandardCharsets.UTF_8));
             byte[] got = receive(upstream);
@@ -210,10 +217,9 @@ class UdpRelayTest {
         return UdpEchoServer.start(new EchoConfig(new Endpoint.Inet("127.0.0.1", 0), null, transport));
     }
 
-    private static UdpRelay relay(TransportKind transport, UdpEchoServer echo, UnaryOperator<UdpSettings> tune) {
-        UdpSettings settings = UdpSettings.of(new Endpoint.Inet("127.0.0.1", 0),
-                new Endpoint.Inet("127.0.0.1", echo.localAddress().getPort()));
-        return UdpRelay.start(tune.apply(settings), transport);
+    private static UdpRelayUnderTest relay(TransportKind transport, UdpEchoServer echo,
+                                           UnaryOperator<RouteConfig.Builder> tune) {
+        return UdpRelayUnderTest.start(transport, echo.localAddress().getPort(), tune);
     }
 
     private static DatagramSocket client() throws IOException {
@@ -223,7 +229,7 @@ class UdpRelayTest {
         return socket;
     }
 
-    private static void send(DatagramSocket client, UdpRelay relay, byte[] data) throws IOException {
+    private static void send(DatagramSocket client, UdpRelayUnderTest relay, byte[] data) throws IOException {
         client.send(new DatagramPacket(data, data.length, new InetSocketAddress(LOOPBACK, relay.localAddress().getPort())));
     }
 

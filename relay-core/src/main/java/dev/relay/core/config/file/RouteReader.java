@@ -8,6 +8,7 @@ import dev.relay.core.config.Cidr;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.HealthCheckConfig;
 import dev.relay.core.config.ListenerSharing;
+import dev.relay.core.config.Protocol;
 import dev.relay.core.config.ProxyProtocolConfig;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.RouteLimits;
@@ -17,6 +18,7 @@ import dev.relay.core.config.TlsConfig;
 import dev.relay.core.config.UpstreamTlsConfig;
 import dev.relay.core.config.ServerNames;
 import dev.relay.core.config.UpstreamConfig;
+import dev.relay.core.config.UdpOptions;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
@@ -33,7 +35,11 @@ final class RouteReader {
 
     static final String[] ROUTE_KEYS = {"name", "listen", "upstreams", "balance", "health_check",
             "connect_retries", "timeouts", "limits", "acl", "hexdump", "capture", "proxy_protocol", "send_proxy",
-            "tls", "upstream_tls", "server_names"};
+            "tls", "upstream_tls", "server_names", "protocol", "responses", "requests", "max_datagram_size"};
+    /** Route keys about streams, which a UDP route cannot have. */
+    private static final String[] TCP_ONLY_KEYS = {"connect_retries", "hexdump", "capture", "tls", "upstream_tls",
+            "server_names"};
+    private static final String[] UDP_ONLY_KEYS = {"responses", "requests", "max_datagram_size"};
 
     private final Problems problems;
     private final Records records;
@@ -114,11 +120,20 @@ final class RouteReader {
             problems.at(route.node(), "route " + name + ": listen missing (expected: an address or a list)");
         }
         List<UpstreamConfig> upstreams = upstreams(route, name);
+        Protocol protocol = route.scalar("protocol", Protocol.TCP, Protocol::parse);
+        boolean udp = protocol == Protocol.UDP;
+        for (String key : udp ? TCP_ONLY_KEYS : UDP_ONLY_KEYS) {
+            Node own = route.ownKey(key);
+            if (own != null) {
+                problems.at(own, "route " + name + ": " + key + " is for " + (udp ? "TCP" : "UDP") + " routes");
+            }
+        }
+        UdpOptions udpOptions = udpOptions(route);
         Balance balance = route.scalar("balance", RouteConfig.DEFAULT_BALANCE, Balance::parse);
         int retries = route.integer("connect_retries", RouteConfig.DEFAULT_CONNECT_RETRIES);
         HealthCheckConfig health = health(route.section("health_check"));
-        RouteTimeouts timeouts = timeouts(route.section("timeouts"));
-        RouteLimits limits = limits(route.section("limits"));
+        RouteTimeouts timeouts = timeouts(route.section("timeouts"), udp);
+        RouteLimits limits = limits(route.section("limits"), udp);
         Acl acl = acl(route.section("acl"));
         boolean hexdump = route.bool("hexdump", false);
         CaptureConfig capture = capture(route.section("capture"));
@@ -128,12 +143,13 @@ final class RouteReader {
         UpstreamTlsConfig upstreamTls = upstreamTls(route.section("upstream_tls"));
         ServerNames serverNames = serverNames(route);
         String routeName = name;
-        claims.add(new ListenerSharing.Claim(routeName, listen, serverNames, proxyProtocol));
+        claims.add(new ListenerSharing.Claim(routeName, listen, serverNames, proxyProtocol, protocol));
         if (problems.count() > problemsBefore) {
             return null; // its own checks would only repeat what was found, in vaguer words
         }
         return records.build(route.node(), () -> new RouteConfig(routeName, listen, upstreams, balance, health, retries,
-                timeouts, limits, acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls, serverNames));
+                timeouts, limits, acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls, serverNames, protocol,
+                udpOptions));
     }
     private ServerNames serverNames(Section route) {
         // Each name is checked on its own line; the list as a whole (no repeats) where it starts.
@@ -175,8 +191,16 @@ final class RouteReader {
         boolean backup = u.bool("backup", false);
         return address == null ? null : records.build(u.value("weight"), () -> new UpstreamConfig(address, weight, backup));
     }
+    private UdpOptions udpOptions(Section route) {
+        UdpOptions d = UdpOptions.DEFAULT;
+        int responses = route.integer("responses", d.responses());
+        int requests = route.integer("requests", d.requests());
+        int maxDatagramSize = route.scalar("max_datagram_size", d.maxDatagramSize(),
+                text -> Math.toIntExact(Math.min(Integer.MAX_VALUE, ByteSizes.parse(text))));
+        return records.build(route.node(), () -> new UdpOptions(responses, requests, maxDatagramSize), d);
+    }
     private HealthCheckConfig health(Section h) {
-        h.allowOnly("health_check", "interval", "timeout", "rise", "fall", "eject_after", "eject_for");
+        h.allowOnly("health_check", "interval", "timeout", "rise", "fall", "eject_after", "eject_for", "send");
         HealthCheckConfig d = HealthCheckConfig.OFF;
         var interval = h.duration("interval", d.interval());
         var timeout = h.duration("timeout", d.timeout());
@@ -184,21 +208,42 @@ final class RouteReader {
         int fall = h.integer("fall", d.fall());
         int ejectAfter = h.integer("eject_after", d.ejectAfter());
         var ejectFor = h.duration("eject_for", d.ejectFor());
-        return records.build(h.node(), () -> new HealthCheckConfig(interval, timeout, rise, fall, ejectAfter, ejectFor), d);
+        String send = h.string("send", d.send());
+        return records.build(h.node(), () -> new HealthCheckConfig(interval, timeout, rise, fall, ejectAfter, ejectFor,
+                send), d);
     }
-    private RouteTimeouts timeouts(Section t) {
+    private RouteTimeouts timeouts(Section t, boolean udp) {
         t.allowOnly("timeouts", "connect", "idle", "max_duration", "handshake");
         RouteTimeouts d = RouteTimeouts.DEFAULT;
+        if (udp) {
+            for (String key : new String[] {"connect", "handshake"}) {
+                if (t.ownKey(key) != null) {
+                    problems.at(t.ownKey(key), "timeouts." + key + " is for TCP routes (a UDP session connects "
+                            + "nothing and has no handshake)");
+                }
+            }
+        }
         var connect = t.duration("connect", d.connect());
-        var idle = t.duration("idle", d.idle());
+        var idle = t.duration("idle", udp ? RouteConfig.DEFAULT_UDP_IDLE : d.idle());
         var max = t.duration("max_duration", d.maxDuration());
         var handshake = t.duration("handshake", d.handshake());
         return records.build(t.node(), () -> new RouteTimeouts(connect, idle, max, handshake), d);
     }
-    private RouteLimits limits(Section l) {
-        l.allowOnly("limits", "max_connections", "max_connections_per_client");
-        int route = l.integer("max_connections", 0);
-        int perClient = l.integer("max_connections_per_client", 0);
+    private RouteLimits limits(Section l, boolean udp) {
+        l.allowOnly("limits", "max_connections", "max_connections_per_client", "max_sessions",
+                "max_sessions_per_client");
+        if (!udp) {
+            for (String key : new String[] {"max_sessions", "max_sessions_per_client"}) {
+                if (l.ownKey(key) != null) {
+                    problems.at(l.ownKey(key), "limits." + key + " is for UDP routes (use max_connections)");
+                }
+            }
+        }
+        // On a UDP route the limits count sessions; max_connections says the same there.
+        int route = udp ? l.integer("max_sessions", l.integer("max_connections", RouteConfig.DEFAULT_UDP_MAX_SESSIONS))
+                : l.integer("max_connections", 0);
+        int perClient = udp ? l.integer("max_sessions_per_client", l.integer("max_connections_per_client", 0))
+                : l.integer("max_connections_per_client", 0);
         return records.build(l.node(), () -> new RouteLimits(route, perClient), RouteLimits.NONE);
     }
     private Acl acl(Section a) {

@@ -85,6 +85,12 @@ final class Section {
         return fallback == null ? null : fallback.value(key);
     }
 
+    /** The key node of {@code key} in this mapping itself, not in its fallback; null when it has none. */
+    Node ownKey(String key) {
+        NodeTuple entry = entries.get(key);
+        return entry == null ? null : entry.getKeyNode();
+    }
+
     /** The sub-section {@code key}, falling back to the fallback's sub-section of the same key. */
     Section section(String key) {
         NodeTuple entry = entries.get(key);

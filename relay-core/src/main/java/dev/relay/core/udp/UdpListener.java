@@ -1,0 +1,146 @@
+package dev.relay.core.udp;
+
+import dev.relay.core.base.RelayStartException;
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.UdpOptions;
+import dev.relay.core.transport.Transport;
+import dev.relay.core.upstream.Upstream;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.concurrent.Future;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One UDP listen address: its socket, or with {@code reuse_port} one socket per event loop (the kernel then keeps
+ * each client's datagrams on one of them, by its address and port), each with its {@link UdpFrontend}. A session's
+ * upstream socket lives on its listener socket's loop, so nothing of a session is shared between threads.
+ */
+final class UdpListener {
+
+    /** One byte more than the largest datagram: a larger one arrives cut to this size, and is dropped as oversize. */
+    private static final FixedRecvByteBufAllocator READS = new FixedRecvByteBufAllocator(UdpOptions.LARGEST_DATAGRAM + 1);
+
+    private final Endpoint endpoint;
+    private final List<Channel> channels;
+    private final List<UdpFrontend> frontends;
+
+    private UdpListener(Endpoint endpoint, List<Channel> channels, List<UdpFrontend> frontends) {
+        this.endpoint = endpoint;
+        this.channels = channels;
+        this.frontends = frontends;
+    }
+
+    /** Binds {@code endpoint} for {@code route}; throws {@link RelayStartException}, with nothing left bound, when it cannot. */
+    static UdpListener bind(Endpoint.Inet endpoint, UdpRoute route, Transport transport, EventLoopGroup group,
+                            boolean reusePort, AddressResolverGroup<? extends SocketAddress> resolver,
+                            AtomicLong sessionIds) {
+        SocketAddress address = resolve(endpoint, transport);
+        List<EventLoop> loops = new ArrayList<>();
+        if (reusePort) {
+            group.forEach(loop -> loops.add((EventLoop) loop));
+        } else {
+            loops.add(group.next());
+        }
+        List<Channel> bound = new ArrayList<>();
+        List<UdpFrontend> frontends = new ArrayList<>();
+        for (EventLoop loop : loops) {
+            UdpFrontend frontend = new UdpFrontend(route, upstreamSockets(loop, transport, resolver), sessionIds);
+            Bootstrap bootstrap = new Bootstrap()
+                    .group(loop)
+                    .channel(transport.datagramChannel())
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, READS)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .handler(frontend);
+            if (reusePort) {
+                bootstrap.option(transport.reusePortOption(), true);
+            }
+            // Port 0 picks a port on the first bind; the other copies must share it.
+            ChannelFuture bind = bootstrap.bind(bound.isEmpty() ? address : bound.get(0).localAddress())
+                    .awaitUninterruptibly();
+            if (!bind.isSuccess()) {
+                bound.forEach(c -> c.close().awaitUninterruptibly());
+                throw RelayStartException.cannotListen(endpoint, bind.cause());
+            }
+            bound.add(bind.channel());
+            frontends.add(frontend);
+        }
+        return new UdpListener(endpoint, List.copyOf(bound), List.copyOf(frontends));
+    }
+
+    /** Opens sessions' upstream sockets on {@code loop}, resolving hostnames with the relay's DNS client. */
+    private static UpstreamSockets upstreamSockets(EventLoop loop, Transport transport,
+                                                   AddressResolverGroup<? extends SocketAddress> resolver) {
+        Bootstrap template = new Bootstrap()
+                .group(loop)
+                .channel(transport.datagramChannel())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, READS);
+        return (UdpSession session, Upstream upstream) -> template.clone()
+                .resolver(upstream.resolverFrom(resolver))
+                .handler(new UdpBackend(session))
+                .connect(upstream.dialAddress(transport));
+    }
+
+    /** The listen address, a hostname looked up here on the starting thread (never an event loop). */
+    private static SocketAddress resolve(Endpoint.Inet endpoint, Transport transport) {
+        SocketAddress address = transport.addressFor(endpoint);
+        if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
+            InetSocketAddress resolved = new InetSocketAddress(inet.getHostString(), inet.getPort());
+            if (resolved.isUnresolved()) {
+                throw new RelayStartException("cannot listen on " + endpoint + " (udp): cannot resolve "
+                        + endpoint.host(), null);
+            }
+            return resolved;
+        }
+        return address;
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    SocketAddress localAddress() {
+        return channels.get(0).localAddress();
+    }
+
+    /** The route new sessions here open for. */
+    UdpRoute route() {
+        return frontends.get(0).route();
+    }
+
+    void route(UdpRoute next) {
+        frontends.forEach(frontend -> frontend.route(next));
+    }
+
+    /** No new sessions; closes once the open ones end, or after {@code withinNanos} with those still open. */
+    void drain(long withinNanos) {
+        frontends.forEach(frontend -> frontend.drain(withinNanos));
+    }
+
+    /** Closes now: every session here ends. */
+    void close() {
+        channels.forEach(Channel::close);
+    }
+
+    /** Completes when every socket of this listener is closed. */
+    CompletableFuture<Void> closed() {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (Channel channel : channels) {
+            CompletableFuture<Void> one = new CompletableFuture<>();
+            channel.closeFuture().addListener((Future<? super Void> f) -> one.complete(null));
+            all.add(one);
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+}
