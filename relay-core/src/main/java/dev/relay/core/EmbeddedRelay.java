@@ -62,7 +62,8 @@ public final class EmbeddedRelay implements AutoCloseable {
         if (!up.get(route)) {
             throw new IllegalStateException("route " + route + " is down: bring it up before giving it toxics");
         }
-        return server.routes().get(route).toxics();
+        var udp = server.udpRoutes().get(route);
+        return udp != null ? udp.toxics() : server.routes().get(route).toxics();
     }
 
     /** Takes the route away: its port refuses new connections and its open ones are cut (Toxiproxy's "down"). */
@@ -90,6 +91,7 @@ public final class EmbeddedRelay implements AutoCloseable {
         up.replaceAll((name, isUp) -> true);
         apply();
         server.routes().values().forEach(r -> r.toxics().clear());
+        server.udpRoutes().values().forEach(r -> r.toxics().clear());
     }
 
     public RelayServer server() {

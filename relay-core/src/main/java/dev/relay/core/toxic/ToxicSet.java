@@ -11,8 +11,27 @@ import java.util.List;
  */
 public final class ToxicSet {
 
+    private final boolean datagrams;
     private volatile List<Toxic> toxics = List.of();
     private volatile Runnable onFirstToxic = () -> { };
+
+    /** A TCP route's toxics. */
+    public ToxicSet() {
+        this(false);
+    }
+
+    /** A TCP route's toxics, or with {@code datagrams} a UDP route's: each refuses the kinds that do not apply. */
+    public ToxicSet(boolean datagrams) {
+        this.datagrams = datagrams;
+    }
+
+    private void check(Toxic toxic) {
+        if (!toxic.type().appliesTo(datagrams)) {
+            throw new ConfigException("toxic " + toxic.name() + ": " + toxic.type().label() + " is for "
+                    + (datagrams ? "TCP routes (a UDP route takes latency, bandwidth, drop and duplicate)"
+                    : "UDP routes"));
+        }
+    }
 
     public List<Toxic> list() {
         return toxics;
@@ -28,6 +47,7 @@ public final class ToxicSet {
     }
 
     public void add(Toxic toxic) {
+        check(toxic);
         boolean first;
         synchronized (this) {
             if (toxics.stream().anyMatch(t -> t.name().equals(toxic.name()))) {
@@ -45,6 +65,7 @@ public final class ToxicSet {
 
     /** Replaces the toxic of the same name; connections keep their roll of its toxicity. */
     public synchronized void update(Toxic toxic) {
+        check(toxic);
         List<Toxic> next = new ArrayList<>(toxics);
         int at = indexOf(toxic.name());
         next.set(at, toxic);

@@ -5,25 +5,38 @@ import java.util.Map;
 
 /** The kinds of toxic, with Toxiproxy's names and attributes (and their defaults). */
 public enum ToxicType {
-    /** Delays every chunk by {@code latency} ms, give or take {@code jitter} ms. */
-    LATENCY(Map.of("latency", 0L, "jitter", 0L)),
+    /** Delays every chunk (datagram) by {@code latency} ms, give or take {@code jitter} ms. */
+    LATENCY(Map.of("latency", 0L, "jitter", 0L), true, true),
     /** Limits the rate to {@code rate} KB/s. */
-    BANDWIDTH(Map.of("rate", 0L)),
+    BANDWIDTH(Map.of("rate", 0L), true, true),
     /** Delays relaying a close (a FIN) by {@code delay} ms. */
-    SLOW_CLOSE(Map.of("delay", 0L)),
+    SLOW_CLOSE(Map.of("delay", 0L), true, false),
     /** Stops all data; closes the connection after {@code timeout} ms, or never with 0. */
-    TIMEOUT(Map.of("timeout", 0L)),
+    TIMEOUT(Map.of("timeout", 0L), true, false),
     /** Resets the client's connection after {@code timeout} ms (at once with 0). */
-    RESET_PEER(Map.of("timeout", 0L)),
+    RESET_PEER(Map.of("timeout", 0L), true, false),
     /** Cuts data into slices of about {@code average_size} bytes (± {@code size_variation}), {@code delay} µs apart. */
-    SLICER(Map.of("average_size", 1L, "size_variation", 0L, "delay", 0L)),
+    SLICER(Map.of("average_size", 1L, "size_variation", 0L, "delay", 0L), true, false),
     /** Closes the connection once {@code bytes} bytes have gone through. */
-    LIMIT_DATA(Map.of("bytes", 0L));
+    LIMIT_DATA(Map.of("bytes", 0L), true, false),
+    /** Drops a datagram: packet loss, with the toxic's toxicity as each datagram's chance (UDP routes). */
+    DROP(Map.of(), false, true),
+    /** Sends a datagram twice, with the toxicity as each datagram's chance (UDP routes). */
+    DUPLICATE(Map.of(), false, true);
 
     private final Map<String, Long> defaults;
+    private final boolean streams;
+    private final boolean datagrams;
 
-    ToxicType(Map<String, Long> defaults) {
+    ToxicType(Map<String, Long> defaults, boolean streams, boolean datagrams) {
         this.defaults = defaults;
+        this.streams = streams;
+        this.datagrams = datagrams;
+    }
+
+    /** Whether this kind applies to TCP routes' streams or, with {@code datagrams}, to UDP routes' datagrams. */
+    public boolean appliesTo(boolean datagrams) {
+        return datagrams ? this.datagrams : streams;
     }
 
     /** The attributes this kind takes, each with its default. */

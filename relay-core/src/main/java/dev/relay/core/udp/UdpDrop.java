@@ -17,7 +17,9 @@ public enum UdpDrop {
     /** No healthy upstream for a new session, its upstream socket could not be opened, or went while it waited. */
     NO_UPSTREAM,
     /** The route reads PROXY headers, and the datagram did not start with a valid v2 header for UDP. */
-    BAD_PROXY_HEADER;
+    BAD_PROXY_HEADER,
+    /** A {@code drop} toxic took it, or a latency or bandwidth toxic would have held it past its bound. */
+    TOXIC;
 
     /** As metrics and the API name it: {@code send_buffer_full}. */
     public String label() {

@@ -2,6 +2,7 @@ package dev.relay.core.udp;
 
 import dev.relay.core.base.ClientCounts;
 import dev.relay.core.config.RouteConfig;
+import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.upstream.UpstreamPool;
 
 import java.net.InetAddress;
@@ -22,6 +23,7 @@ public final class UdpRoute {
     private final UdpCounters counters = new UdpCounters();
     private final AtomicInteger sessions = new AtomicInteger();
     private final ClientCounts perClient = new ClientCounts();
+    private final ToxicSet toxics = new ToxicSet(true);
     private final Consumer<UdpSessionSummary> onClosed;
     private volatile State state;
 
@@ -41,6 +43,11 @@ public final class UdpRoute {
 
     public UdpCounters counters() {
         return counters;
+    }
+
+    /** The route's toxics: read by every session for each datagram, changed at run time (a test, the API). */
+    public ToxicSet toxics() {
+        return toxics;
     }
 
     /** Sessions open now, on every listener of the route. */

@@ -1,6 +1,8 @@
 package dev.relay.core.udp;
 
 import dev.relay.core.base.Addresses;
+import dev.relay.core.base.Direction;
+import dev.relay.core.toxic.Toxic;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.upstream.Upstream;
 import io.netty.buffer.ByteBuf;
@@ -15,6 +17,7 @@ import java.net.PortUnreachableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * One client address's session: its own socket connected to the upstream the route's balancer chose, so that
@@ -48,6 +51,9 @@ final class UdpSession {
     private long bytesUp;
     private long bytesDown;
     private boolean closed;
+    /** Made when the route first has toxics for this session: most sessions never need them. */
+    private DatagramToxics upToxics;
+    private DatagramToxics downToxics;
 
     UdpSession(long id, UdpRoute route, RouteConfig config, Upstream upstream, InetSocketAddress client,
                InetSocketAddress replyTo, Channel listener, Runnable onClose) {
@@ -83,7 +89,7 @@ final class UdpSession {
             ArrayDeque<ByteBuf> waiting = pending;
             pending = null;
             for (ByteBuf data; (data = waiting.poll()) != null; ) {
-                send(data);
+                toUpstream(data);
             }
             socket.flush();
         });
@@ -106,7 +112,24 @@ final class UdpSession {
             }
             return;
         }
-        send(data);
+        toUpstream(data);
+    }
+
+    private void toUpstream(ByteBuf data) {
+        List<Toxic> toxics = route.toxics().list();
+        if (toxics.isEmpty()) {
+            send(data);
+            return;
+        }
+        if (upToxics == null) {
+            upToxics = new DatagramToxics(Direction.UPSTREAM, listener.eventLoop(), counters);
+        }
+        upToxics.pass(toxics, data, this::send, held -> {
+            send(held);
+            if (socket.isActive()) {
+                socket.flush();
+            }
+        });
     }
 
     private void send(ByteBuf data) {
@@ -157,14 +180,38 @@ final class UdpSession {
             upstream.connectSucceeded();
         }
         responses++;
-        bytesDown += size;
-        counters.down(size);
-        // Flushed when the upstream socket's read ends (UdpBackend), with the other replies read with it.
-        listener.write(new DatagramPacket(data, replyTo), listener.voidPromise());
+        List<Toxic> toxics = route.toxics().list();
+        if (toxics.isEmpty()) {
+            reply(data);
+        } else {
+            if (downToxics == null) {
+                downToxics = new DatagramToxics(Direction.DOWNSTREAM, listener.eventLoop(), counters);
+            }
+            downToxics.pass(toxics, data, this::reply, held -> {
+                reply(held);
+                listener.flush();
+            });
+        }
         int most = config.udp().responses();
         if (most > 0 && responses >= most) {
             close("responses");
         }
+    }
+
+    /**
+     * Writes a reply to the client through the listener, flushed when the upstream socket's read ends (UdpBackend)
+     * with the other replies read with it. A reply held by a toxic may come after the session ended: it still goes.
+     */
+    private void reply(ByteBuf data) {
+        if (!listener.isActive()) {
+            data.release();
+            counters.drop(UdpDrop.NO_UPSTREAM);
+            return;
+        }
+        int size = data.readableBytes();
+        bytesDown += size;
+        counters.down(size);
+        listener.write(new DatagramPacket(data, replyTo), listener.voidPromise());
     }
 
     /** The upstream socket failed: ICMP "port unreachable" counts against the upstream, as a refused connect does. */
