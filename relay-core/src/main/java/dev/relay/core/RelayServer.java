@@ -112,6 +112,7 @@ public final class RelayServer implements AutoCloseable, RelayControl {
         } catch (RuntimeException e) {
             server.table.stopListening();
             server.udp.closeNow();
+            server.udp.closeSockets();
             loops.close();
             throw e;
         }
@@ -306,6 +307,7 @@ public final class RelayServer implements AutoCloseable, RelayControl {
             admin.close();
         }
         table.retireAll();
+        udp.closeSockets();
         loops.close();
         log.info("relay stopped");
         stopped.complete(null);

@@ -4,8 +4,12 @@ import dev.relay.core.base.Direction;
 import dev.relay.core.toxic.Toxic;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -26,14 +30,18 @@ final class DatagramToxics {
     private final Direction stream;
     private final EventLoop loop;
     private final UdpCounters counters;
+    /** The toxics of the listener that hold a datagram now, so that its close can free them ({@link #discard}). */
+    private final Set<DatagramToxics> holding;
+    /** The datagrams held now, each with its timer. */
+    private final Map<ByteBuf, ScheduledFuture<?>> held = new IdentityHashMap<>();
     /** When the bandwidth toxic's link is free again. */
     private long linkFreeNanos;
-    private int held;
 
-    DatagramToxics(Direction stream, EventLoop loop, UdpCounters counters) {
+    DatagramToxics(Direction stream, EventLoop loop, UdpCounters counters, Set<DatagramToxics> holding) {
         this.stream = stream;
         this.loop = loop;
         this.counters = counters;
+        this.holding = holding;
     }
 
     /**
@@ -67,7 +75,7 @@ final class DatagramToxics {
                 default -> { } // the set refuses the kinds that are for streams
             }
         }
-        if (holdNanos > 0 && held >= MAX_HELD) {
+        if (holdNanos > 0 && held.size() >= MAX_HELD) {
             data.release();
             counters.drop(UdpDrop.TOXIC);
             return;
@@ -82,15 +90,34 @@ final class DatagramToxics {
         // A datagram read into a buffer sized for the largest keeps that buffer while held: copy it to its size.
         ByteBuf kept = data.alloc().buffer(data.readableBytes()).writeBytes(data);
         data.release();
-        held++;
         boolean sendTwice = twice;
-        loop.schedule(() -> {
-            held--;
+        ScheduledFuture<?> timer = loop.schedule(() -> {
+            if (held.remove(kept) == null) {
+                return; // discarded
+            }
+            if (held.isEmpty()) {
+                holding.remove(this);
+            }
             if (sendTwice) {
                 later.accept(kept.retainedDuplicate());
             }
             later.accept(kept);
         }, holdNanos, TimeUnit.NANOSECONDS);
+        if (held.isEmpty()) {
+            holding.add(this);
+        }
+        held.put(kept, timer);
+    }
+
+    /** Frees every datagram held: the listener is closing, and its loop may end before their timers. */
+    void discard() {
+        held.forEach((data, timer) -> {
+            timer.cancel(false);
+            data.release();
+            counters.drop(UdpDrop.TOXIC);
+        });
+        held.clear();
+        holding.remove(this);
     }
 
     private static boolean affects(Toxic toxic) {

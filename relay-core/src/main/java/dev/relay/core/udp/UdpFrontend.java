@@ -47,6 +47,8 @@ final class UdpFrontend extends ChannelInboundHandlerAdapter {
     private final Map<SessionKey, UdpSession> byClient = new HashMap<>();
     /** Every open session, those that take no more datagrams (their {@code requests} used up) included. */
     private final Set<UdpSession> open = new LinkedHashSet<>();
+    /** The toxics of this listener's sessions (closed ones too) holding datagrams now. */
+    private final Set<DatagramToxics> holding = new LinkedHashSet<>();
     /** The sessions written to during the current read, flushed when it ends. */
     private final List<UdpSession> written = new ArrayList<>();
     private ChannelHandlerContext ctx;
@@ -161,7 +163,7 @@ final class UdpFrontend extends ChannelInboundHandlerAdapter {
                             Upstream upstream) {
         UdpSession[] made = new UdpSession[1];
         UdpSession session = new UdpSession(sessionIds.incrementAndGet(), target, config, upstream, key.client(),
-                key.sender(), ctx.channel(), () -> {
+                key.sender(), ctx.channel(), holding, () -> {
                     open.remove(made[0]);
                     byClient.remove(key, made[0]);
                 });
@@ -210,6 +212,7 @@ final class UdpFrontend extends ChannelInboundHandlerAdapter {
             sweep.cancel(false);
         }
         new ArrayList<>(open).forEach(session -> session.close("stopped"));
+        new ArrayList<>(holding).forEach(DatagramToxics::discard);
         ctx.fireChannelInactive();
     }
 

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
 
@@ -45,7 +46,7 @@ final class UdpListener {
     /** Binds {@code endpoint} for {@code route}; throws {@link RelayStartException}, with nothing left bound, when it cannot. */
     static UdpListener bind(Endpoint.Inet endpoint, UdpRoute route, Transport transport, EventLoopGroup group,
                             boolean reusePort, AddressResolverGroup<? extends SocketAddress> resolver,
-                            AtomicLong sessionIds) {
+                            AtomicLong sessionIds, ChannelGroup sockets) {
         SocketAddress address = resolve(endpoint, transport);
         List<EventLoop> loops = new ArrayList<>();
         if (reusePort) {
@@ -56,7 +57,8 @@ final class UdpListener {
         List<Channel> bound = new ArrayList<>();
         List<UdpFrontend> frontends = new ArrayList<>();
         for (EventLoop loop : loops) {
-            UdpFrontend frontend = new UdpFrontend(route, upstreamSockets(loop, transport, resolver), sessionIds);
+            UdpFrontend frontend = new UdpFrontend(route, upstreamSockets(loop, transport, resolver, sockets),
+                    sessionIds);
             Bootstrap bootstrap = new Bootstrap()
                     .group(loop)
                     .channel(transport.datagramChannel())
@@ -74,6 +76,7 @@ final class UdpListener {
                 throw RelayStartException.cannotListen(endpoint, bind.cause());
             }
             bound.add(bind.channel());
+            sockets.add(bind.channel());
             frontends.add(frontend);
         }
         return new UdpListener(endpoint, List.copyOf(bound), List.copyOf(frontends));
@@ -81,15 +84,20 @@ final class UdpListener {
 
     /** Opens sessions' upstream sockets on {@code loop}, resolving hostnames with the relay's DNS client. */
     private static UpstreamSockets upstreamSockets(EventLoop loop, Transport transport,
-                                                   AddressResolverGroup<? extends SocketAddress> resolver) {
+                                                   AddressResolverGroup<? extends SocketAddress> resolver,
+                                                   ChannelGroup sockets) {
         Bootstrap template = new Bootstrap()
                 .group(loop)
                 .channel(transport.datagramChannel())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, READS);
-        return (UdpSession session, Upstream upstream) -> template.clone()
-                .resolver(upstream.resolverFrom(resolver))
-                .handler(new UdpBackend(session))
-                .connect(upstream.dialAddress(transport));
+        return (UdpSession session, Upstream upstream) -> {
+            ChannelFuture connect = template.clone()
+                    .resolver(upstream.resolverFrom(resolver))
+                    .handler(new UdpBackend(session))
+                    .connect(upstream.dialAddress(transport));
+            sockets.add(connect.channel());
+            return connect;
+        };
     }
 
     /** The listen address, a hostname looked up here on the starting thread (never an event loop). */

@@ -9,6 +9,9 @@ import dev.relay.core.transport.Transport;
 import dev.relay.core.upstream.UdpHealthChecker;
 import dev.relay.core.upstream.UpstreamPool;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.resolver.AddressResolverGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +50,12 @@ public final class UdpRoutes {
     private final AddressResolverGroup<? extends SocketAddress> resolver;
     private final Consumer<UdpSessionSummary> onClosed;
     private final AtomicLong sessionIds = new AtomicLong();
+    /**
+     * Every UDP socket the routes open (listeners, sessions' sockets, health checks' probes; a closed one leaves by
+     * itself), so that a stop closes each and waits for it before the loops end: a socket still open when its loop
+     * ends would keep the buffer of its pending read (io_uring).
+     */
+    private final ChannelGroup sockets = new DefaultChannelGroup("udp", GlobalEventExecutor.INSTANCE);
     // Changed only under the server's lock.
     private final Map<Endpoint, UdpListener> listeners = new LinkedHashMap<>();
     private final Map<String, UdpHealthChecker> checkers = new LinkedHashMap<>();
@@ -91,7 +100,7 @@ public final class UdpRoutes {
                 for (Endpoint endpoint : config.listen()) {
                     if (!listeners.containsKey(endpoint)) {
                         pending.bound.put(endpoint, UdpListener.bind((Endpoint.Inet) endpoint, route, transport,
-                                group, next.reusePort(), resolver, sessionIds));
+                                group, next.reusePort(), resolver, sessionIds, sockets));
                     }
                 }
             }
@@ -179,7 +188,7 @@ public final class UdpRoutes {
         }
         for (String name : concat(added, changed)) {
             UdpHealthChecker checker = UdpHealthChecker.start(routes.get(name).state().pool(), group.next(),
-                    transport, resolver);
+                    transport, resolver, sockets::add);
             if (checker != null) {
                 checkers.put(name, checker);
             }
@@ -236,18 +245,35 @@ public final class UdpRoutes {
         return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
     }
 
-    /** Waits for {@code drained} up to {@code max}; then closes what is left at once. Blocks: never on an io loop. */
+    /**
+     * Waits for {@code drained} up to {@code max}; then closes what is left at once and waits a moment for that, so
+     * that the loops do not stop under closing sockets. Blocks: never on an io loop.
+     */
     public void awaitDrained(CompletableFuture<Void> drained, Duration max) throws InterruptedException {
         try {
             drained.get(Math.max(1, max.toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             closeNow();
+            try {
+                drained.get(FORCED_CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException ignored) {
+                // the loops stop anyway, and close what is left
+            }
         }
     }
+
+    private static final long FORCED_CLOSE_GRACE_SECONDS = 5;
 
     /** Closes every listener now; their sessions end ("stopped"). */
     public void closeNow() {
         all().forEach(UdpListener::close);
+    }
+
+    /** The last step of a stop, before the loops end: closes every UDP socket left and waits a moment for them. */
+    public void closeSockets() {
+        checkers.values().forEach(UdpHealthChecker::close);
+        checkers.clear();
+        sockets.close().awaitUninterruptibly(FORCED_CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     private List<UdpListener> all() {

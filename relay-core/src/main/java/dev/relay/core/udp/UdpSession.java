@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One client address's session: its own socket connected to the upstream the route's balancer chose, so that
@@ -41,6 +42,7 @@ final class UdpSession {
     private final Channel listener;
     private final UdpCounters counters;
     private final Runnable onClose;
+    private final Set<DatagramToxics> holding;
     private final Instant openedAt = Instant.now();
     private final long openedNanos = System.nanoTime();
     private long lastActiveNanos = openedNanos;
@@ -56,7 +58,8 @@ final class UdpSession {
     private DatagramToxics downToxics;
 
     UdpSession(long id, UdpRoute route, RouteConfig config, Upstream upstream, InetSocketAddress client,
-               InetSocketAddress replyTo, Channel listener, Runnable onClose) {
+               InetSocketAddress replyTo, Channel listener, Set<DatagramToxics> holding, Runnable onClose) {
+        this.holding = holding;
         this.id = id;
         this.route = route;
         this.config = config;
@@ -122,7 +125,7 @@ final class UdpSession {
             return;
         }
         if (upToxics == null) {
-            upToxics = new DatagramToxics(Direction.UPSTREAM, listener.eventLoop(), counters);
+            upToxics = new DatagramToxics(Direction.UPSTREAM, listener.eventLoop(), counters, holding);
         }
         upToxics.pass(toxics, data, this::send, held -> {
             send(held);
@@ -185,7 +188,7 @@ final class UdpSession {
             reply(data);
         } else {
             if (downToxics == null) {
-                downToxics = new DatagramToxics(Direction.DOWNSTREAM, listener.eventLoop(), counters);
+                downToxics = new DatagramToxics(Direction.DOWNSTREAM, listener.eventLoop(), counters, holding);
             }
             downToxics.pass(toxics, data, this::reply, held -> {
                 reply(held);

@@ -18,6 +18,7 @@ import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Active checks for a UDP route's pool. UDP has no connect to try, so each check sends one datagram from a socket
@@ -33,11 +34,13 @@ public final class UdpHealthChecker implements AutoCloseable {
     private final Transport transport;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
     private final byte[] probe;
+    private final Consumer<Channel> opened;
     private ScheduledFuture<?> schedule;
     private volatile boolean closed;
 
     private UdpHealthChecker(UpstreamPool pool, EventLoop loop, Transport transport,
-                             AddressResolverGroup<? extends SocketAddress> resolver) {
+                             AddressResolverGroup<? extends SocketAddress> resolver, Consumer<Channel> opened) {
+        this.opened = opened;
         this.pool = pool;
         this.health = pool.route().healthCheck();
         this.loop = loop;
@@ -46,13 +49,17 @@ public final class UdpHealthChecker implements AutoCloseable {
         this.probe = health.send().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Starts checking {@code pool} when its route asks for active checks; null when it does not. */
+    /**
+     * Starts checking {@code pool} when its route asks for active checks; null when it does not. Each probe's socket
+     * is given to {@code opened}, so that a stop can close the ones still waiting for a reply.
+     */
     public static UdpHealthChecker start(UpstreamPool pool, EventLoop loop, Transport transport,
-                                         AddressResolverGroup<? extends SocketAddress> resolver) {
+                                         AddressResolverGroup<? extends SocketAddress> resolver,
+                                         Consumer<Channel> opened) {
         if (!pool.route().healthCheck().activeChecks()) {
             return null;
         }
-        UdpHealthChecker checker = new UdpHealthChecker(pool, loop, transport, resolver);
+        UdpHealthChecker checker = new UdpHealthChecker(pool, loop, transport, resolver, opened);
         long every = checker.health.interval().toMillis();
         checker.schedule = loop.scheduleAtFixedRate(checker::checkAll, 0, every, TimeUnit.MILLISECONDS);
         return checker;
@@ -72,6 +79,7 @@ public final class UdpHealthChecker implements AutoCloseable {
                 .resolver(upstream.resolverFrom(resolver))
                 .handler(outcome)
                 .connect(upstream.dialAddress(transport));
+        opened.accept(connect.channel());
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 outcome.done(false, Failures.describe(f.cause()));

@@ -171,6 +171,34 @@ class UdpRouteTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void withReusePortEveryLoopListensAndEachClientStillGetsItsOwnReplies(TransportKind transport) throws Exception {
+        try (UdpEchoServer echo = named(transport, null)) {
+            RouteConfig route = RouteConfig.builder(UdpRelayUnderTest.ROUTE).protocol(Protocol.UDP)
+                    .listen(new Endpoint.Inet("127.0.0.1", 0)).upstream(at(echo)).build();
+            try (UdpRelayUnderTest relay = UdpRelayUnderTest.start(ServerConfig.of(route).withReusePort(true)
+                    .with(transport, 2, Duration.ZERO))) {
+                List<DatagramSocket> clients = new ArrayList<>();
+                try {
+                    for (int c = 0; c < 16; c++) {
+                        clients.add(client());
+                    }
+                    for (int round = 0; round < 3; round++) {
+                        for (int c = 0; c < clients.size(); c++) {
+                            String text = "client " + c + " round " + round;
+                            send(clients.get(c), relay.localAddress(), text);
+                            assertEquals(text, receive(clients.get(c)));
+                        }
+                    }
+                    assertEquals(16, relay.counters().sessionsOpened(), "a client's datagrams stay on one socket");
+                } finally {
+                    clients.forEach(DatagramSocket::close);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
     void metricsCountDatagramsSessionsAndDrops(TransportKind transport) throws Exception {
         try (UdpEchoServer echo = named(transport, null);
              UdpRelayUnderTest relay = UdpRelayUnderTest.start(transport, 0, r -> r.upstream(at(echo))
