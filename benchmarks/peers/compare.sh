@@ -35,7 +35,7 @@ RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:-}"
 # default, so that every peer does the same work. RELAY_CONN_LOG=on keeps relay's close line (~5% of its
 # connection rate, docs/performance.md).
 RELAY_CONN_LOG="${RELAY_CONN_LOG:-off}"
-TESTS="${TESTS:-bulk latency connrate idle tls}"   # a subset runs faster, e.g. TESTS="bulk latency"
+TESTS="${TESTS:-bulk latency connrate idle tls udp}"   # a subset runs faster, e.g. TESTS="bulk latency"
 # The TLS test: TLS_CLIENTS `openssl s_time` processes at once (full handshakes, then resumed ones), and one iperf3
 # stream through a socat that speaks TLS to the peer. TLS_KEY=rsa (2048 bits, the default): the server's signature
 # is the handshake's largest cost, so the peer, not the client, runs out first; TLS_KEY=ec: ECDSA P-256.
@@ -397,9 +397,24 @@ main() {
     done
   done
 
+  # UDP: the peers that relay datagrams (HAProxy's community edition does not), interleaved in rounds of their own
+  # by udp-compare.sh, after the TCP tests so that neither disturbs the other.
+  local udp_peers=""
+  for peer in $PEERS; do
+    case "$peer" in direct|nginx|socat|relay|relay-io_uring) udp_peers+="$peer " ;; esac
+  done
+  if want udp && [ -n "$udp_peers" ]; then
+    ROUNDS="$ROUNDS" DURATION="$DURATION" PEERS="$udp_peers" RELAY_JAVA_OPTS="$RELAY_JAVA_OPTS" \
+      "$here/udp-compare.sh" > "$OUT/udp.md"
+  fi
+
   python3 "$here/report.py" "$OUT/raw.csv" "$OUT" "$ROUNDS" "$DURATION" "${IDLE_CONNS// /\/}" \
     "$(haproxy -v | head -1 | awk '{print $3}')" "$(nginx -v 2>&1 | sed 's/.*nginx\///')" \
     "$(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p')" "$(java -version 2>&1 | head -1)" "$PIN" "$ROUTES" "$TLS_KEY"
+  if want udp && [ -s "$OUT/udp.md" ]; then
+    printf '\n## UDP (udp-compare.sh, same run)\n\n' >> "$OUT/latest.md"
+    cat "$OUT/udp.md" >> "$OUT/latest.md"
+  fi
   log "wrote $OUT/latest.md and $OUT/latest.svg"
 }
 
