@@ -2,7 +2,6 @@ package dev.relay.core.udp;
 
 import dev.relay.core.base.RelayStartException;
 import dev.relay.core.config.Endpoint;
-import dev.relay.core.config.UdpOptions;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.upstream.Upstream;
 import io.netty.bootstrap.Bootstrap;
@@ -11,7 +10,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
@@ -30,15 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class UdpListener {
 
-    /** One byte more than the largest datagram: a larger one arrives cut to this size, and is dropped as oversize. */
-    private static final FixedRecvByteBufAllocator READS = new FixedRecvByteBufAllocator(UdpOptions.LARGEST_DATAGRAM + 1);
-
     private final Endpoint endpoint;
+    private final Transport transport;
     private final List<Channel> channels;
     private final List<UdpFrontend> frontends;
 
-    private UdpListener(Endpoint endpoint, List<Channel> channels, List<UdpFrontend> frontends) {
+    private UdpListener(Endpoint endpoint, Transport transport, List<Channel> channels, List<UdpFrontend> frontends) {
         this.endpoint = endpoint;
+        this.transport = transport;
         this.channels = channels;
         this.frontends = frontends;
     }
@@ -59,10 +56,10 @@ final class UdpListener {
         for (EventLoop loop : loops) {
             UdpFrontend frontend = new UdpFrontend(route, upstreamSockets(loop, transport, resolver, sockets),
                     sessionIds);
-            Bootstrap bootstrap = new Bootstrap()
+            Bootstrap bootstrap = DatagramReads.apply(new Bootstrap(), transport,
+                            route.state().config().udp().maxDatagramSize())
                     .group(loop)
                     .channel(transport.datagramChannel())
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, READS)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .handler(frontend);
             if (reusePort) {
@@ -79,7 +76,7 @@ final class UdpListener {
             sockets.add(bind.channel());
             frontends.add(frontend);
         }
-        return new UdpListener(endpoint, List.copyOf(bound), List.copyOf(frontends));
+        return new UdpListener(endpoint, transport, List.copyOf(bound), List.copyOf(frontends));
     }
 
     /** Opens sessions' upstream sockets on {@code loop}, resolving hostnames with the relay's DNS client. */
@@ -88,10 +85,9 @@ final class UdpListener {
                                                    ChannelGroup sockets) {
         Bootstrap template = new Bootstrap()
                 .group(loop)
-                .channel(transport.datagramChannel())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, READS);
+                .channel(transport.datagramChannel());
         return (UdpSession session, Upstream upstream) -> {
-            ChannelFuture connect = template.clone()
+            ChannelFuture connect = DatagramReads.apply(template.clone(), transport, session.maxDatagramSize())
                     .resolver(upstream.resolverFrom(resolver))
                     .handler(new UdpBackend(session))
                     .connect(upstream.dialAddress(transport));
@@ -127,8 +123,11 @@ final class UdpListener {
         return frontends.get(0).route();
     }
 
+    /** New sessions here open for {@code next}, and the sockets read datagrams as large as it takes. */
     void route(UdpRoute next) {
         frontends.forEach(frontend -> frontend.route(next));
+        int size = next.state().config().udp().maxDatagramSize();
+        channels.forEach(channel -> DatagramReads.apply(channel, transport, size));
     }
 
     /** No new sessions; closes once the open ones end, or after {@code withinNanos} with those still open. */

@@ -72,6 +72,11 @@ final class UdpSession {
         upstream.dialing();
     }
 
+    /** The largest datagram this session relays: its socket reads one byte more, to tell a larger one. */
+    int maxDatagramSize() {
+        return config.udp().maxDatagramSize();
+    }
+
     /** Whether a further datagram from the client belongs here: not closed, and its {@code requests} not used up. */
     boolean takesRequests() {
         int most = config.udp().requests();

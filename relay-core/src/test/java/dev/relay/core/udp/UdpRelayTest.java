@@ -92,6 +92,33 @@ class UdpRelayTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void aBurstReadInBatchesKeepsEveryDatagramWholeAndApart(TransportKind transport) throws Exception {
+        // 1,400-byte slots: on epoll one recvmmsg reads up to 16 datagrams into one buffer.
+        try (UdpEchoServer echo = echo(transport);
+             UdpRelayUnderTest relay = relay(transport, echo, r -> r.udp(UdpOptions.DEFAULT.withMaxDatagramSize(1_400)));
+             DatagramSocket client = client()) {
+            send(client, relay, "open".getBytes(StandardCharsets.UTF_8));
+            receive(client);
+            Random random = new Random(11);
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                byte[] data = new byte[1 + random.nextInt(1_400)];
+                random.nextBytes(data);
+                sent.add(Arrays.toString(data));
+                send(client, relay, data);
+            }
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < sent.size(); i++) {
+                got.add(Arrays.toString(receive(client)));
+            }
+            assertEquals(sent.stream().sorted().toList(), got.stream().sorted().toList(), "each whole, none merged");
+            send(client, relay, new byte[1_401]);
+            await().atMost(Duration.ofSeconds(5)).until(() -> relay.counters().dropped(UdpDrop.OVERSIZE) == 1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
     void anIdleSessionEndsAndItsSocketCloses(TransportKind transport) throws Exception {
         try (UdpEchoServer echo = echo(transport);
              UdpRelayUnderTest relay = relay(transport, echo, r -> r.timeouts(new RouteTimeouts(RouteTimeouts.DEFAULT_CONNECT, Duration.ofMillis(200), Duration.ZERO)));

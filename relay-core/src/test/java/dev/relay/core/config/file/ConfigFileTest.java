@@ -38,8 +38,12 @@ class ConfigFileTest {
     @Test
     void theDocumentedExampleIsValidAndReadsAsWritten() {
         ServerConfig config = ConfigFile.load(Path.of("../docs/relay.example.yaml"));
-        assertEquals(List.of("web", "postgres", "local-socket", "behind-a-balancer", "by-name-api", "by-name-rest"),
+        assertEquals(List.of("web", "postgres", "local-socket", "behind-a-balancer", "by-name-api", "by-name-rest", "dns"),
                 config.routes().stream().map(RouteConfig::name).toList());
+        RouteConfig dns = config.route("dns").orElseThrow();
+        assertTrue(dns.isUdp());
+        assertEquals(1, dns.udp().responses());
+        assertEquals("ping", dns.healthCheck().send());
         RouteConfig balanced = config.route("behind-a-balancer").orElseThrow();
         assertTrue(balanced.proxyProtocol().accept());
         assertEquals(1, balanced.proxyProtocol().trusted().size());
