@@ -113,7 +113,9 @@ final class UdpSession {
         lastActiveNanos = System.nanoTime();
         if (pending != null) {
             if (pending.size() < PENDING_MAX) {
-                pending.add(data);
+                // Copied to its size: the read's buffer holds 16 slots, and must not live while this one waits.
+                pending.add(data.alloc().buffer(data.readableBytes()).writeBytes(data));
+                data.release();
             } else {
                 data.release();
                 counters.drop(UdpDrop.SEND_BUFFER_FULL);
