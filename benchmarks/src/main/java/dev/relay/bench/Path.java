@@ -6,9 +6,9 @@ import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RelayConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.base.Direction;
-import dev.relay.core.toxic.Toxic;
+import dev.relay.core.config.Toxic;
 import dev.relay.core.toxic.ToxicSet;
-import dev.relay.core.toxic.ToxicType;
+import dev.relay.core.config.ToxicType;
 import dev.relay.core.config.TransportKind;
 
 import java.net.InetSocketAddress;

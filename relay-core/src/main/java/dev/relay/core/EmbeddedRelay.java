@@ -4,7 +4,7 @@ import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
-import dev.relay.core.toxic.Toxic;
+import dev.relay.core.config.Toxic;
 import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.config.TransportKind;
 

@@ -18,6 +18,8 @@ import dev.relay.core.server.IoLoops;
 import dev.relay.core.server.Stop;
 import dev.relay.core.server.ReloadResult;
 import dev.relay.core.server.RouteTable;
+import dev.relay.core.toxic.ToxicMetricsExport;
+import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.udp.UdpMetricsExport;
 import dev.relay.core.udp.UdpRoute;
@@ -80,6 +82,7 @@ public final class RelayServer implements AutoCloseable, RelayControl {
                 config.accessLog().enabled() ? hooks.onClosed().andThen(new AccessLog()) : hooks.onClosed(),
                 udp::pools);
         metrics.export(built -> UdpMetricsExport.register(built, () -> udp.routes().values()));
+        metrics.export(built -> ToxicMetricsExport.register(built, this::toxicSets));
     }
 
     /** Binds the listener and starts relaying; throws {@link RelayStartException} when it cannot. */
@@ -254,6 +257,14 @@ public final class RelayServer implements AutoCloseable, RelayControl {
     @Override
     public Map<String, UdpRoute> udpRoutes() {
         return udp.routes();
+    }
+
+    /** Every route's toxics, by route name, TCP and UDP. */
+    private Map<String, ToxicSet> toxicSets() {
+        Map<String, ToxicSet> sets = new java.util.LinkedHashMap<>();
+        table.routes().forEach((name, route) -> sets.put(name, route.toxics()));
+        udp.routes().forEach((name, route) -> sets.put(name, route.toxics()));
+        return sets;
     }
 
     /** The connections open right now. */

@@ -1,7 +1,7 @@
 package dev.relay.junit;
 
 import dev.relay.core.EmbeddedRelay;
-import dev.relay.core.toxic.Toxic;
+import dev.relay.core.config.Toxic;
 import dev.relay.core.toxic.ToxicSet;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;

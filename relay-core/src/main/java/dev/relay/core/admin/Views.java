@@ -7,6 +7,8 @@ import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.base.Addresses;
 import dev.relay.core.proxy.ConnectionSummary;
 import dev.relay.core.proxy.RouteContext;
+import dev.relay.core.config.Toxic;
+import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.udp.UdpCounters;
 import dev.relay.core.udp.UdpDrop;
 import dev.relay.core.udp.UdpRoute;
@@ -35,7 +37,8 @@ final class Views {
                  @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> serverNames,
                  String balance, boolean draining, int openConnections,
                  Map<String, Object> timeouts, Map<String, Integer> limits, Map<String, Long> counters,
-                 List<UpstreamView> upstreams, Capture capture) {
+                 List<UpstreamView> upstreams, Capture capture,
+                 @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToxicView> toxics) {
 
         static Route of(RouteContext context, List<SocketAddress> bound, Capture capture) {
             RouteConfig config = context.state().config();
@@ -53,7 +56,8 @@ final class Views {
                     context.draining(), context.openConnections(), timeouts,
                     Map.of("max_connections", config.limits().maxConnections(),
                             "max_connections_per_client", config.limits().maxConnectionsPerClient()),
-                    counters, context.state().pool().members().stream().map(UpstreamView::of).toList(), capture);
+                    counters, context.state().pool().members().stream().map(UpstreamView::of).toList(), capture,
+                    ToxicView.of(context.toxics()));
         }
 
         /** A UDP route: its open sessions stand where a TCP route's open connections do, its limits count them. */
@@ -80,7 +84,8 @@ final class Views {
             limits.put("max_datagram_size", config.udp().maxDatagramSize());
             return new Route(route.name(), "udp", bound.stream().map(Addresses::format).toList(), List.of(),
                     config.balance().label(), false, route.openSessions(), timeouts, limits, counters,
-                    route.state().pool().members().stream().map(UpstreamView::of).toList(), null);
+                    route.state().pool().members().stream().map(UpstreamView::of).toList(), null,
+                    ToxicView.of(route.toxics()));
         }
     }
 
@@ -98,6 +103,28 @@ final class Views {
     }
 
     record Capture(String file, boolean enabled, long bytesWritten) { }
+
+    /** A route's toxic: whether it is on now (set, and inside its schedule), and from where it came. */
+    record ToxicView(String name, String type, String stream, double toxicity, Map<String, Long> attributes,
+                     boolean active, String source,
+                     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> clients,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String upstream,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> schedule) {
+
+        static List<ToxicView> of(ToxicSet set) {
+            return set.states().stream().map(state -> {
+                Toxic t = state.toxic();
+                Map<String, String> schedule = t.schedule().always() ? null : Map.of(
+                        "after", Durations.format(t.schedule().after()),
+                        "for", Durations.format(t.schedule().duration()),
+                        "every", Durations.format(t.schedule().every()));
+                return new ToxicView(t.name(), t.type().label(), t.stream().name().toLowerCase(Locale.ROOT),
+                        t.toxicity(), t.attributes(), state.on(), state.declared() ? "config" : "api",
+                        t.scope().clients().stream().map(Object::toString).toList(),
+                        t.scope().upstream() == null ? null : t.scope().upstream().toString(), schedule);
+            }).toList();
+        }
+    }
 
     record Connections(List<Connection> connections, boolean truncated) { }
 

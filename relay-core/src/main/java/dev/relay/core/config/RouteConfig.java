@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param protocol       TCP connections, or UDP datagrams with a session per client ({@link UdpRouteRules} says what
  *                       a UDP route cannot have; its limits count sessions)
  * @param udp            what only a UDP route has: reply and request counts that end a session, the largest datagram
+ * @param toxics         faults the route always has, each with its scope and schedule (docs/toxics.md); a reload
+ *                       applies a change to open connections too
  */
 public record RouteConfig(
         String name,
@@ -47,7 +49,8 @@ public record RouteConfig(
         UpstreamTlsConfig upstreamTls,
         ServerNames serverNames,
         Protocol protocol,
-        UdpOptions udp) {
+        UdpOptions udp,
+        List<Toxic> toxics) {
 
     public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
     public static final int DEFAULT_CONNECT_RETRIES = 2;
@@ -81,6 +84,15 @@ public record RouteConfig(
         Checks.require(serverNames != null, "route " + name + ": server_names missing (use ServerNames.ANY)");
         Checks.require(protocol != null && udp != null,
                 "route " + name + ": protocol and udp are required (use Protocol.TCP, UdpOptions.DEFAULT)");
+        Checks.require(toxics != null, "route " + name + ": toxics missing (use List.of())");
+        toxics = List.copyOf(toxics);
+        Set<String> toxicNames = new HashSet<>();
+        for (Toxic toxic : toxics) {
+            Checks.require(toxicNames.add(toxic.name()), "route " + name + ": toxic " + toxic.name() + " is named twice");
+            Checks.require(toxic.type().appliesTo(protocol == Protocol.UDP), "route " + name + ": toxic "
+                    + toxic.name() + ": " + toxic.type().label() + " is for " + (protocol == Protocol.UDP
+                    ? "TCP routes (a UDP route takes latency, bandwidth, drop and duplicate)" : "UDP routes"));
+        }
         if (protocol == Protocol.UDP) {
             UdpRouteRules.check(name, listen, upstreams, timeouts, limits, hexdump, capture, sendProxy, tls,
                     upstreamTls, serverNames);
@@ -123,7 +135,7 @@ public record RouteConfig(
         return b.protocol(protocol).udp(udp).balance(balance).healthCheck(healthCheck).connectRetries(connectRetries)
                 .timeouts(timeouts).limits(limits).acl(acl).hexdump(hexdump).capture(capture)
                 .proxyProtocol(proxyProtocol).sendProxy(sendProxy).tls(tls).upstreamTls(upstreamTls)
-                .serverNames(serverNames);
+                .serverNames(serverNames).toxics(toxics);
     }
 
     /** Fills in the defaults; {@link #build()} validates. */
@@ -146,6 +158,7 @@ public record RouteConfig(
         private ServerNames serverNames = ServerNames.ANY;
         private Protocol protocol = Protocol.TCP;
         private UdpOptions udp = UdpOptions.DEFAULT;
+        private final List<Toxic> toxics = new java.util.ArrayList<>();
 
         private Builder(String name) {
             this.name = name;
@@ -170,6 +183,8 @@ public record RouteConfig(
         public Builder upstreamTls(UpstreamTlsConfig value) { upstreamTls = value; return this; }
         public Builder serverNames(ServerNames value) { serverNames = value; return this; }
         public Builder udp(UdpOptions value) { udp = value; return this; }
+        public Builder toxic(Toxic value) { toxics.add(value); return this; }
+        public Builder toxics(List<Toxic> value) { toxics.clear(); toxics.addAll(value); return this; }
 
         /** TCP or UDP; a UDP route whose timeouts were left at TCP's defaults gets a UDP session's idle minute. */
         public Builder protocol(Protocol value) {
@@ -186,7 +201,7 @@ public record RouteConfig(
 
         public RouteConfig build() {
             return new RouteConfig(name, listen, upstreams, balance, healthCheck, connectRetries, timeouts, limits,
-                    acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls, serverNames, protocol, udp);
+                    acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls, serverNames, protocol, udp, toxics);
         }
     }
 }

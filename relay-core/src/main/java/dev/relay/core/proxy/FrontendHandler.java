@@ -1,8 +1,9 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.config.Toxic;
+import dev.relay.core.config.ToxicType;
 import dev.relay.core.proxyheader.ClientAddress;
 import dev.relay.core.base.Direction;
-
 import dev.relay.core.base.Failures;
 import dev.relay.core.capture.PcapCapture;
 import dev.relay.core.config.RouteConfig;
@@ -17,6 +18,7 @@ import io.netty.channel.socket.SocketChannel;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -85,9 +87,29 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     TimeUnit.MILLISECONDS);
             client.closeFuture().addListener(f -> timer.cancel(false));
         }
+        if (rejectedByToxic(client)) {
+            connection.resetByToxic("reject toxic");
+            return;
+        }
         connectDeadlineNanos = System.nanoTime() + config.timeouts().connect().toNanos();
         dial(ctx);
         ctx.fireChannelActive();
+    }
+
+    /** Whether a reject toxic on now for this client takes the connection (its toxicity the chance). */
+    private boolean rejectedByToxic(Channel client) {
+        if (route.toxics().isEmpty()) {
+            return false;
+        }
+        for (Direction stream : Direction.values()) {
+            for (Toxic toxic : route.toxics().on(stream, connection.toxicClient(), null)) {
+                if (toxic.type() == ToxicType.REJECT
+                        && ThreadLocalRandom.current().nextDouble() < toxic.toxicity()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void dial(ChannelHandlerContext ctx) {

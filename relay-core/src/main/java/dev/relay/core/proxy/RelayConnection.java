@@ -153,6 +153,16 @@ public final class RelayConnection implements ChannelFutureListener, ToxicTarget
         return admittedAs;
     }
 
+    @Override
+    public InetAddress toxicClient() {
+        return admittedAs;
+    }
+
+    @Override
+    public dev.relay.core.config.Endpoint toxicUpstream() {
+        return dialed == null ? null : dialed.address();
+    }
+
     /** The client's idle timer, stopped when the client's socket closes. */
     void idleTimer(IdleTimer timer) {
         idleTimer = timer;
@@ -358,11 +368,16 @@ public final class RelayConnection implements ChannelFutureListener, ToxicTarget
 
     @Override
     public void resetByToxic() {
+        resetByToxic("reset_peer toxic");
+    }
+
+    /** The client is reset, the upstream (if any) closed, for {@code why}: a reset_peer or a reject toxic. */
+    void resetByToxic(String why) {
         if (isClosing()) {
             return;
         }
         reason = CloseReason.RESET;
-        detail = "reset_peer toxic";
+        detail = why;
         stopSplicing();
         Channels.reset(client);
         if (upstream != null) {

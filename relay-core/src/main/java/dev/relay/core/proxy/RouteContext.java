@@ -57,6 +57,7 @@ public final class RouteContext {
         // Connections already relaying when the first toxic arrives get their toxic handlers too.
         toxics.onFirstToxic(() -> registry.connections().stream().filter(c -> c.route().equals(name))
                 .forEach(c -> c.client().eventLoop().execute(() -> c.installToxics(toxics))));
+        toxics.declare(config.toxics());
     }
 
     public String name() {
@@ -72,6 +73,7 @@ public final class RouteContext {
         CaptureConfig before = state.config().capture();
         reloadTls(config);
         state = new State(config, UpstreamPool.create(config, state.pool()));
+        toxics.declare(config.toxics());
         CaptureConfig after = config.capture();
         if (!after.equals(before)) {
             PcapCapture running = capture;

@@ -1,5 +1,8 @@
 package dev.relay.core.toxic;
 
+import dev.relay.core.config.Toxic;
+import dev.relay.core.config.ToxicType;
+
 import dev.relay.core.base.Direction;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -60,13 +63,15 @@ public final class ToxicHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
     }
 
+    /** The toxics on now for this connection: in scope, in schedule, and its roll of their toxicity won. */
     private List<Toxic> active() {
-        List<Toxic> all = toxics.list();
-        if (all.isEmpty()) {
-            return all;
+        if (toxics.isEmpty()) {
+            return List.of();
         }
-        return all.stream().filter(t -> t.stream() == direction && affected.computeIfAbsent(t.name(),
-                name -> ThreadLocalRandom.current().nextDouble() < t.toxicity())).toList();
+        List<Toxic> on = toxics.on(direction, connection.toxicClient(), connection.toxicUpstream());
+        on.removeIf(t -> !affected.computeIfAbsent(t.name(),
+                name -> ThreadLocalRandom.current().nextDouble() < t.toxicity()));
+        return on;
     }
 
     private static Toxic find(List<Toxic> active, ToxicType type) {

@@ -1,6 +1,6 @@
 package dev.relay.core.toxiproxy;
 
-import dev.relay.core.toxic.ToxicType;
+import dev.relay.core.config.ToxicType;
 import dev.relay.core.http.HttpError;
 import dev.relay.core.http.Reply;
 import com.fasterxml.jackson.databind.JsonNode;

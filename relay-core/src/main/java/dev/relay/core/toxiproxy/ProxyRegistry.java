@@ -6,7 +6,7 @@ import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.http.HttpError;
 import dev.relay.core.proxy.RouteContext;
-import dev.relay.core.toxic.Toxic;
+import dev.relay.core.config.Toxic;
 import dev.relay.core.toxic.ToxicSet;
 
 import java.io.IOException;

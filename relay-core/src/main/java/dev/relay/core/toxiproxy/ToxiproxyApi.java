@@ -1,5 +1,11 @@
 package dev.relay.core.toxiproxy;
 
+import dev.relay.core.config.Cidr;
+import dev.relay.core.config.ConfigException;
+import dev.relay.core.config.Durations;
+import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.ToxicSchedule;
+import dev.relay.core.config.ToxicScope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,8 +17,8 @@ import dev.relay.core.http.HttpError;
 import dev.relay.core.http.Reply;
 import dev.relay.core.http.Request;
 import dev.relay.core.http.Routes;
-import dev.relay.core.toxic.Toxic;
-import dev.relay.core.toxic.ToxicType;
+import dev.relay.core.config.Toxic;
+import dev.relay.core.config.ToxicType;
 import dev.relay.core.toxiproxy.ProxyRegistry.Proxy;
 
 import java.io.ByteArrayOutputStream;
@@ -163,24 +169,53 @@ final class ToxiproxyApi {
     }
 
     private Reply populate(String body) {
-        JsonNode list = JsonFields.read(body);
+        return json(201, populate(JsonFields.read(body)));
+    }
+
+    /**
+     * Creates or updates the proxies in {@code list} (Toxiproxy's {@code /populate} and {@code -config} shape); a
+     * proxy may also carry {@code toxics}, in the API's toxic shape, which replace its toxics. Answers the proxies.
+     */
+    ObjectNode populate(JsonNode list) {
         if (!list.isArray()) {
             throw new HttpError(400, "expected a list of proxies");
         }
         ArrayNode created = JSON.createArrayNode();
         for (JsonNode item : list) {
             Proxy existing = proxies.find(JsonFields.text(JsonFields.object(item), "name", ""));
+            Proxy proxy;
             if (existing != null) {
                 proxies.update(existing, JsonFields.text(item, "listen", existing.listen),
                         JsonFields.text(item, "upstream", existing.upstream), JsonFields.bool(item, "enabled", true));
-                created.add(view(existing));
+                proxy = existing;
             } else {
-                created.add(view(create(item)));
+                proxy = create(item);
             }
+            if (item.has("toxics")) {
+                replaceToxics(proxy, item.get("toxics"));
+            }
+            created.add(view(proxy));
         }
         ObjectNode answer = JSON.createObjectNode();
         answer.set("proxies", created);
-        return json(201, answer);
+        return answer;
+    }
+
+    private void replaceToxics(Proxy proxy, JsonNode toxics) {
+        if (!toxics.isArray()) {
+            throw new HttpError(400, "bad request body: " + proxy.name + ": toxics must be a list");
+        }
+        List<Toxic> next = new java.util.ArrayList<>();
+        for (JsonNode spec : toxics) {
+            Toxic toxic = toxic(spec, null);
+            if (next.stream().anyMatch(t -> t.name().equals(toxic.name()))) {
+                throw new HttpError(409, "toxic already exists");
+            }
+            next.add(toxic);
+        }
+        proxy.toxics.clear();
+        proxy.toxics.addAll(next);
+        proxies.sync(proxy);
     }
 
     private Proxy create(JsonNode spec) {
@@ -221,8 +256,29 @@ final class ToxiproxyApi {
             Map.Entry<String, JsonNode> entry = it.next();
             attributes.put(entry.getKey(), JsonFields.number(entry.getValue(), "attributes." + entry.getKey()).longValue());
         }
-        return new Toxic(name.isEmpty() ? type.label() + "_" + stream.name().toLowerCase(Locale.ROOT) : name,
-                type, stream, toxicity, attributes);
+        ToxicScope scope = current != null ? current.scope() : ToxicScope.EVERYONE;
+        ToxicSchedule schedule = current != null ? current.schedule() : ToxicSchedule.ALWAYS;
+        try {
+            // relay's own fields, beside Toxiproxy's: a toxic for some clients or one upstream, and on a schedule.
+            if (spec.has("clients") || spec.has("upstream")) {
+                List<Cidr> clients = new java.util.ArrayList<>();
+                spec.path("clients").forEach(c -> clients.add(Cidr.parse(c.asText())));
+                scope = new ToxicScope(spec.has("clients") ? clients : scope.clients(),
+                        spec.has("upstream") ? Endpoint.parse(spec.get("upstream").asText()) : scope.upstream());
+            }
+            if (spec.has("after") || spec.has("for") || spec.has("every")) {
+                schedule = new ToxicSchedule(duration(spec, "after", schedule.after()),
+                        duration(spec, "for", schedule.duration()), duration(spec, "every", schedule.every()));
+            }
+            return new Toxic(name.isEmpty() ? type.label() + "_" + stream.name().toLowerCase(Locale.ROOT) : name,
+                    type, stream, toxicity, attributes, scope, schedule);
+        } catch (ConfigException e) {
+            throw new HttpError(400, "bad request body: " + e.getMessage());
+        }
+    }
+
+    private static java.time.Duration duration(JsonNode spec, String field, java.time.Duration otherwise) {
+        return spec.has(field) ? Durations.parse(spec.get(field).asText()) : otherwise;
     }
 
     private ObjectNode view(Proxy p) {
@@ -244,6 +300,19 @@ final class ToxiproxyApi {
         node.put("toxicity", (float) t.toxicity());
         ObjectNode attributes = node.putObject("attributes");
         t.attributes().forEach(attributes::put);
+        // relay's own fields only where set, so a Toxiproxy client sees the JSON it knows.
+        if (!t.scope().clients().isEmpty()) {
+            ArrayNode clients = node.putArray("clients");
+            t.scope().clients().forEach(c -> clients.add(c.toString()));
+        }
+        if (t.scope().upstream() != null) {
+            node.put("upstream", t.scope().upstream().toString());
+        }
+        if (!t.schedule().always()) {
+            node.put("after", Durations.format(t.schedule().after()));
+            node.put("for", Durations.format(t.schedule().duration()));
+            node.put("every", Durations.format(t.schedule().every()));
+        }
         return node;
     }
 }

@@ -1,5 +1,15 @@
 package dev.relay.core.toxiproxy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.core.http.HttpError;
+import dev.relay.core.http.Reply;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
 import dev.relay.core.RelayServer;
 import dev.relay.core.base.Addresses;
 import dev.relay.core.base.RelayStartException;
@@ -49,8 +59,11 @@ public final class ToxiproxyServer implements AutoCloseable {
     private final EventLoopGroup httpGroup;
     private final ExecutorService worker;
     private final Channel listener;
+    private final ToxiproxyApi api;
 
-    private ToxiproxyServer(RelayServer relay, EventLoopGroup httpGroup, ExecutorService worker, Channel listener) {
+    private ToxiproxyServer(RelayServer relay, EventLoopGroup httpGroup, ExecutorService worker, Channel listener,
+                            ToxiproxyApi api) {
+        this.api = api;
         this.relay = relay;
         this.httpGroup = httpGroup;
         this.worker = worker;
@@ -68,8 +81,9 @@ public final class ToxiproxyServer implements AutoCloseable {
                 .withSplice(false));
         ExecutorService worker = Executors.newSingleThreadExecutor(new DefaultThreadFactory("relay-toxiproxy-api", true));
         // One worker answers every request: a change reloads the relay, one at a time.
-        HttpService service = new HttpService("toxiproxy API", new ToxiproxyApi(relay).routes(), worker,
-                request -> null, ToxiproxyApi::error);
+        ToxiproxyApi api = new ToxiproxyApi(relay);
+        HttpService service = new HttpService("toxiproxy API", api.routes(), worker, request -> null,
+                ToxiproxyApi::error);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-toxiproxy-http", true),
                 NioIoHandler.newFactory());
         ChannelFuture bind = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -89,7 +103,34 @@ public final class ToxiproxyServer implements AutoCloseable {
             throw RelayStartException.cannotListen(listen, bind.cause());
         }
         log.info("toxiproxy API listening on {}", Addresses.format(bind.channel().localAddress()));
-        return new ToxiproxyServer(relay, group, worker, bind.channel());
+        return new ToxiproxyServer(relay, group, worker, bind.channel(), api);
+    }
+
+    /**
+     * Creates the proxies of {@code file}, as Toxiproxy's {@code -config} does: its JSON (a list of {@code name},
+     * {@code listen}, {@code upstream}, {@code enabled}), or the same in YAML; each proxy may carry {@code toxics} in
+     * the API's toxic shape. On the API's own thread, as every change is; a bad file is a {@link RelayStartException}
+     * saying what is wrong in one line.
+     */
+    public void populate(Path file) {
+        JsonNode proxies;
+        try {
+            Object parsed = new Load(LoadSettings.builder().setLabel(file.toString()).build())
+                    .loadFromString(Files.readString(file));
+            proxies = Reply.JSON.valueToTree(parsed);
+        } catch (IOException | RuntimeException e) {
+            throw new RelayStartException(file + ": cannot read it: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        try {
+            worker.submit(() -> api.populate(proxies)).get();
+        } catch (ExecutionException e) {
+            String why = e.getCause() instanceof HttpError http ? http.getMessage() : String.valueOf(e.getCause());
+            throw new RelayStartException(file + ": " + why, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RelayStartException(file + ": interrupted", e);
+        }
+        log.info("toxiproxy: {} proxies from {}", proxies.size(), file);
     }
 
     /** Where the API listens (the real port when 0 was asked for). */

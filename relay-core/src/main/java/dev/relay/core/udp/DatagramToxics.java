@@ -1,7 +1,6 @@
 package dev.relay.core.udp;
 
-import dev.relay.core.base.Direction;
-import dev.relay.core.toxic.Toxic;
+import dev.relay.core.config.Toxic;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -27,7 +26,6 @@ final class DatagramToxics {
     static final int MAX_HELD = 256;
     static final long MAX_HOLD_SECONDS = 1;
 
-    private final Direction stream;
     private final EventLoop loop;
     private final UdpCounters counters;
     /** The toxics of the listener that hold a datagram now, so that its close can free them ({@link #discard}). */
@@ -37,22 +35,21 @@ final class DatagramToxics {
     /** When the bandwidth toxic's link is free again. */
     private long linkFreeNanos;
 
-    DatagramToxics(Direction stream, EventLoop loop, UdpCounters counters, Set<DatagramToxics> holding) {
-        this.stream = stream;
+    DatagramToxics(EventLoop loop, UdpCounters counters, Set<DatagramToxics> holding) {
         this.loop = loop;
         this.counters = counters;
         this.holding = holding;
     }
 
     /**
-     * Passes {@code data} (owned from here) through {@code toxics}: to {@code now} at once (written, flushed by the
+     * Passes {@code data} (owned from here) through {@code toxics} (this direction's, on now for this session): to {@code now} at once (written, flushed by the
      * caller's read), to {@code later} once held (written and flushed), or dropped.
      */
     void pass(List<Toxic> toxics, ByteBuf data, Consumer<ByteBuf> now, Consumer<ByteBuf> later) {
         long holdNanos = 0;
         boolean twice = false;
         for (Toxic toxic : toxics) {
-            if (toxic.stream() != stream || !affects(toxic)) {
+            if (!affects(toxic)) {
                 continue;
             }
             switch (toxic.type()) {

@@ -31,6 +31,7 @@ public final class UdpRoute {
         this.name = config.name();
         this.onClosed = onClosed;
         this.state = new State(config, UpstreamPool.create(config));
+        toxics.declare(config.toxics());
     }
 
     public String name() {
@@ -58,6 +59,7 @@ public final class UdpRoute {
     /** Applies a changed config to new sessions; open ones keep the settings and upstream they started with. */
     void update(RouteConfig config) {
         state = new State(config, UpstreamPool.create(config, state.pool()));
+        toxics.declare(config.toxics());
     }
 
     /** Counts a new session from {@code client} unless a limit of {@code config} is reached; pair with {@link #release}. */

@@ -2,7 +2,7 @@ package dev.relay.core.udp;
 
 import dev.relay.core.base.Addresses;
 import dev.relay.core.base.Direction;
-import dev.relay.core.toxic.Toxic;
+import dev.relay.core.config.Toxic;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.upstream.Upstream;
 import io.netty.buffer.ByteBuf;
@@ -126,13 +126,13 @@ final class UdpSession {
     }
 
     private void toUpstream(ByteBuf data) {
-        List<Toxic> toxics = route.toxics().list();
-        if (toxics.isEmpty()) {
+        if (route.toxics().isEmpty()) {
             send(data);
             return;
         }
+        List<Toxic> toxics = route.toxics().on(Direction.UPSTREAM, client.getAddress(), upstream.address());
         if (upToxics == null) {
-            upToxics = new DatagramToxics(Direction.UPSTREAM, listener.eventLoop(), counters, holding);
+            upToxics = new DatagramToxics(listener.eventLoop(), counters, holding);
         }
         upToxics.pass(toxics, data, this::send, held -> {
             send(held);
@@ -190,12 +190,12 @@ final class UdpSession {
             upstream.connectSucceeded();
         }
         responses++;
-        List<Toxic> toxics = route.toxics().list();
-        if (toxics.isEmpty()) {
+        if (route.toxics().isEmpty()) {
             reply(data);
         } else {
+            List<Toxic> toxics = route.toxics().on(Direction.DOWNSTREAM, client.getAddress(), upstream.address());
             if (downToxics == null) {
-                downToxics = new DatagramToxics(Direction.DOWNSTREAM, listener.eventLoop(), counters, holding);
+                downToxics = new DatagramToxics(listener.eventLoop(), counters, holding);
             }
             downToxics.pass(toxics, data, this::reply, held -> {
                 reply(held);

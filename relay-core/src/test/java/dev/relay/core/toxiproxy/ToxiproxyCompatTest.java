@@ -1,5 +1,6 @@
 package dev.relay.core.toxiproxy;
 
+import dev.relay.core.http.Reply;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.testing.Loopback;
 import dev.relay.core.testing.PlainServer;
@@ -167,6 +168,32 @@ class ToxiproxyCompatTest {
         IOException duplicate = assertThrows(IOException.class,
                 () -> client.createProxy("echo", "127.0.0.1:0", upstreamAddress));
         assertTrue(duplicate.getMessage().contains("409"), duplicate.getMessage());
+    }
+
+    @Test
+    void aConfigFileMakesProxiesWithTheirToxicsInOneStepAndPlainToxicsKeepToxiproxysJson(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String upstreamAddress = Loopback.endpoint(upstream.address()).toString();
+        java.nio.file.Path file = dir.resolve("toxiproxy.json");
+        java.nio.file.Files.writeString(file, "[{\"name\": \"db\", \"listen\": \"127.0.0.1:0\", \"upstream\": \""
+                + upstreamAddress + "\", \"toxics\": [{\"type\": \"latency\", \"attributes\": {\"latency\": 5}},"
+                + " {\"name\": \"blip\", \"type\": \"reject\", \"after\": \"1h\", \"for\": \"5s\","
+                + " \"clients\": [\"127.0.0.1/32\"]}]}]");
+        toxiproxy.populate(file);
+        java.net.http.HttpResponse<String> toxics = call("GET", "/proxies/db/toxics", null);
+        assertEquals(Reply.JSON.readTree("[{\"name\":\"latency_downstream\",\"type\":\"latency\",\"stream\":\"downstream\","
+                + "\"toxicity\":1.0,\"attributes\":{\"jitter\":0,\"latency\":5}},"
+                + "{\"name\":\"blip\",\"type\":\"reject\",\"stream\":\"downstream\",\"toxicity\":1.0,"
+                + "\"attributes\":{},\"clients\":[\"127.0.0.1/32\"],\"after\":\"1h\",\"for\":\"5s\",\"every\":\"0\"}]"),
+                Reply.JSON.readTree(toxics.body()), "Toxiproxy's fields as ever; relay's only where set");
+        assertEquals(2, toxiproxy.relay().routes().get("db").toxics().list().size());
+
+        java.nio.file.Path yaml = dir.resolve("toxiproxy.yaml");
+        java.nio.file.Files.writeString(yaml, "- name: cache\n  upstream: " + upstreamAddress
+                + "\n  toxics: [{type: lag}]\n");
+        dev.relay.core.base.RelayStartException bad = assertThrows(dev.relay.core.base.RelayStartException.class,
+                () -> toxiproxy.populate(yaml));
+        assertTrue(bad.getMessage().startsWith(yaml + ": ") && !bad.getMessage().contains("\n"), bad.getMessage());
     }
 
     private java.net.http.HttpResponse<String> call(String method, String path, String body) throws Exception {

@@ -1,9 +1,9 @@
-package dev.relay.core.toxic;
+package dev.relay.core.config;
 
-import dev.relay.core.config.ConfigException;
 import dev.relay.core.base.Direction;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,8 +15,11 @@ import java.util.TreeMap;
  * @param stream     {@code UPSTREAM} (client to upstream) or {@code DOWNSTREAM}
  * @param toxicity   the chance, from 0 to 1, that a given connection is affected
  * @param attributes the type's attributes; missing ones take their defaults, unknown ones are refused
+ * @param scope      which clients and upstreams it touches ({@link ToxicScope#EVERYONE} for all)
+ * @param schedule   when it is on ({@link ToxicSchedule#ALWAYS} for from when it is set)
  */
-public record Toxic(String name, ToxicType type, Direction stream, double toxicity, Map<String, Long> attributes) {
+public record Toxic(String name, ToxicType type, Direction stream, double toxicity, Map<String, Long> attributes,
+                    ToxicScope scope, ToxicSchedule schedule) {
 
     public Toxic {
         if (name == null || name.isBlank()) {
@@ -40,6 +43,30 @@ public record Toxic(String name, ToxicType type, Direction stream, double toxici
             complete.put(entry.getKey(), entry.getValue());
         }
         attributes = Map.copyOf(complete);
+        if (scope == null || schedule == null) {
+            throw new ConfigException("toxic " + name + ": scope and schedule are required (use EVERYONE, ALWAYS)");
+        }
+    }
+
+    /** A toxic on every connection, always on once set: Toxiproxy's kind. */
+    public Toxic(String name, ToxicType type, Direction stream, double toxicity, Map<String, Long> attributes) {
+        this(name, type, stream, toxicity, attributes, ToxicScope.EVERYONE, ToxicSchedule.ALWAYS);
+    }
+
+    /** This toxic for the clients in {@code clients} only (CIDRs, as {@code 10.0.0.0/8} or one address). */
+    public Toxic forClients(Cidr... clients) {
+        return new Toxic(name, type, stream, toxicity, attributes, new ToxicScope(List.of(clients), scope.upstream()),
+                schedule);
+    }
+
+    /** This toxic on connections to {@code upstream} only, one of the route's pool. */
+    public Toxic forUpstream(Endpoint upstream) {
+        return new Toxic(name, type, stream, toxicity, attributes, new ToxicScope(scope.clients(), upstream), schedule);
+    }
+
+    /** This toxic on {@code schedule}. */
+    public Toxic on(ToxicSchedule value) {
+        return new Toxic(name, type, stream, toxicity, attributes, scope, value);
     }
 
     /** A toxic that affects every connection, named after its type and stream, as Toxiproxy names them. */

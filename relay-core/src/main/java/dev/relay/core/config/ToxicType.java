@@ -1,6 +1,5 @@
-package dev.relay.core.toxic;
+package dev.relay.core.config;
 
-import dev.relay.core.config.EnumLabels;
 import java.util.Map;
 
 /** The kinds of toxic, with Toxiproxy's names and attributes (and their defaults). */
@@ -22,7 +21,10 @@ public enum ToxicType {
     /** Drops a datagram: packet loss, with the toxic's toxicity as each datagram's chance (UDP routes). */
     DROP(Map.of(), false, true),
     /** Sends a datagram twice, with the toxicity as each datagram's chance (UDP routes). */
-    DUPLICATE(Map.of(), false, true);
+    DUPLICATE(Map.of(), false, true),
+    /** Resets a new connection as soon as it is accepted, before any upstream is dialed: a refused connect, with the
+     * toxicity as each connection's chance (TCP routes). */
+    REJECT(Map.of(), true, false);
 
     private final Map<String, Long> defaults;
     private final boolean streams;
