@@ -164,7 +164,8 @@ final class ForwardCommand {
         ServerConfig server = udp ? udpConfig() : tcpConfig();
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         Signals signals = new Signals();
-        try (RelayServer relay = RelayServer.start(server, RelayHooks.DEFAULT.withOnFatal(FatalErrors::halt))) {
+        try (RelayServer relay = RelayServer.start(server, RelayHooks.DEFAULT.withOnFatal(FatalErrors::halt)
+                .withInherited(SystemdSockets.passed()))) {
             signals.onStopAgain(relay::closeOpenConnectionsNow);
             systemd.ready();
             signals.awaitStop(() -> log.info("reload asked for, but forward has no file to read: "

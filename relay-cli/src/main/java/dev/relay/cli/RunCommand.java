@@ -50,7 +50,8 @@ final class RunCommand {
         AccessLogSetup.apply(initial.accessLog());
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         Signals signals = new Signals();
-        RelayHooks hooks = RelayHooks.DEFAULT.withConfigSource(() -> withAdminFlag(ConfigFile.load(path)))
+        RelayHooks hooks = RelayHooks.DEFAULT.withInherited(SystemdSockets.passed())
+                .withConfigSource(() -> withAdminFlag(ConfigFile.load(path)))
                 .withOnFatal(FatalErrors::halt);
         try (RelayServer relay = RelayServer.start(initial, hooks);
              ConfigWatcher watcher = watch ? ConfigWatcher.start(path, ConfigWatcher.DEFAULT_INTERVAL, signals::reload)

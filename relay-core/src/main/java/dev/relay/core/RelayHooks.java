@@ -1,6 +1,7 @@
 package dev.relay.core;
 
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.handover.InheritedSockets;
 import dev.relay.core.proxy.ConnectionSummary;
 import io.netty.resolver.AddressResolverGroup;
 
@@ -23,34 +24,42 @@ import java.util.function.Supplier;
  *                     that loop hang and new ones given to it are never served, so a program should end the
  *                     process (the CLI halts with exit code 70, for its service manager to restart it);
  *                     {@link #DEFAULT} logs the line at ERROR and closes the relay
+ * @param inherited    listening sockets passed to the process (systemd's socket activation), which routes take
+ *                     instead of binding; {@link InheritedSockets#NONE} for none
  */
 public record RelayHooks(
         Supplier<AddressResolverGroup<? extends SocketAddress>> resolver,
         Consumer<ConnectionSummary> onClosed,
         Supplier<ServerConfig> configSource,
-        Consumer<String> onFatal) {
+        Consumer<String> onFatal,
+        InheritedSockets inherited) {
 
-    public static final RelayHooks DEFAULT = new RelayHooks(() -> null, summary -> { }, null, null);
+    public static final RelayHooks DEFAULT = new RelayHooks(() -> null, summary -> { }, null, null,
+            InheritedSockets.NONE);
 
     public RelayHooks {
-        if (resolver == null || onClosed == null) {
-            throw new IllegalArgumentException("resolver and onClosed are required (use RelayHooks.DEFAULT)");
+        if (resolver == null || onClosed == null || inherited == null) {
+            throw new IllegalArgumentException("resolver, onClosed and inherited are required (use RelayHooks.DEFAULT)");
         }
     }
 
     public RelayHooks withResolver(Supplier<AddressResolverGroup<? extends SocketAddress>> value) {
-        return new RelayHooks(value, onClosed, configSource, onFatal);
+        return new RelayHooks(value, onClosed, configSource, onFatal, inherited);
     }
 
     public RelayHooks withOnClosed(Consumer<ConnectionSummary> value) {
-        return new RelayHooks(resolver, value, configSource, onFatal);
+        return new RelayHooks(resolver, value, configSource, onFatal, inherited);
     }
 
     public RelayHooks withConfigSource(Supplier<ServerConfig> value) {
-        return new RelayHooks(resolver, onClosed, value, onFatal);
+        return new RelayHooks(resolver, onClosed, value, onFatal, inherited);
     }
 
     public RelayHooks withOnFatal(Consumer<String> value) {
-        return new RelayHooks(resolver, onClosed, configSource, value);
+        return new RelayHooks(resolver, onClosed, configSource, value, inherited);
+    }
+
+    public RelayHooks withInherited(InheritedSockets value) {
+        return new RelayHooks(resolver, onClosed, configSource, onFatal, value);
     }
 }

@@ -77,10 +77,10 @@ public final class RelayServer implements AutoCloseable, RelayControl {
         // The access log hears of each connection and UDP session when the config asks for one; where it writes is
         // the logging backend's setup (the CLI's AccessLogSetup), not the relay's.
         this.udp = new UdpRoutes(loops.transport(), loops.group(), loops.resolver(),
-                config.accessLog().enabled() ? new UdpAccessLog() : session -> { });
+                config.accessLog().enabled() ? new UdpAccessLog() : session -> { }, hooks.inherited());
         this.table = new RouteTable(loops.transport(), loops.group(), loops.resolver(), metrics, registry,
                 config.accessLog().enabled() ? hooks.onClosed().andThen(new AccessLog()) : hooks.onClosed(),
-                udp::pools);
+                udp::pools, hooks.inherited());
         metrics.export(built -> UdpMetricsExport.register(built, () -> udp.routes().values()));
         metrics.export(built -> ToxicMetricsExport.register(built, this::toxicSets));
     }
@@ -119,6 +119,9 @@ public final class RelayServer implements AutoCloseable, RelayControl {
             loops.close();
             throw e;
         }
+        hooks.inherited().unused().forEach(socket -> log.warn("passed {} matches no route: it waits for a reload "
+                + "that listens there (by address, or a route named {})", socket, socket.name().isEmpty() ? "after it"
+                : socket.name()));
         log.info("relay started: {}, transport {}, {}{}", Counted.of(config.routes().size(), "route"),
                 loops.transport().kind(), Counted.of(loops.threads(), "io thread"),
                 config.reusePort() ? ", SO_REUSEPORT listeners on every thread" : "");

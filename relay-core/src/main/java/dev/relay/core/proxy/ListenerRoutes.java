@@ -28,11 +28,13 @@ public final class ListenerRoutes {
     /** Wildcards as their suffix ({@code .example.com}), longest first, so the most specific one wins. */
     private final List<Map.Entry<String, RouteContext>> wildcards = new ArrayList<>();
     private final RouteContext fallback;
+    private final List<String> names;
 
     public ListenerRoutes(List<Member> members) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("a listen address feeds at least one route");
         }
+        this.names = members.stream().map(member -> member.config().name()).toList();
         this.first = members.get(0).route();
         RouteContext withoutNames = null;
         Duration shortest = null;
@@ -59,6 +61,11 @@ public final class ListenerRoutes {
     }
 
     /** True when connections are routed by their ClientHello's server name. */
+    /** The names of the routes fed here, in config order. */
+    public List<String> names() {
+        return names;
+    }
+
     public boolean byServerName() {
         return exact.size() + wildcards.size() > 0;
     }

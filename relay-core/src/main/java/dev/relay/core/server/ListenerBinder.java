@@ -4,6 +4,10 @@ import dev.relay.core.base.RelayStartException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.UnixSocketMode;
+import dev.relay.core.handover.InheritedSocket;
+import dev.relay.core.handover.InheritedSockets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.relay.core.server.AcceptFailureHandler;
 import dev.relay.core.base.Failures;
 import dev.relay.core.proxy.RelayChannelInitializer;
@@ -11,7 +15,10 @@ import dev.relay.core.proxy.ListenerRoutes;
 import dev.relay.core.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -32,12 +39,16 @@ import java.util.function.Supplier;
  */
 final class ListenerBinder {
 
+    private static final Logger log = LoggerFactory.getLogger(ListenerBinder.class);
+
     private final Transport transport;
     private final EventLoopGroup ioGroup;
+    private final InheritedSockets inherited;
 
-    ListenerBinder(Transport transport, EventLoopGroup ioGroup) {
+    ListenerBinder(Transport transport, EventLoopGroup ioGroup, InheritedSockets inherited) {
         this.transport = transport;
         this.ioGroup = ioGroup;
+        this.inherited = inherited;
     }
 
     /**
@@ -46,6 +57,10 @@ final class ListenerBinder {
      * the connections it accepts there, so the kernel spreads new connections over all of them.
      */
     List<Channel> bind(Endpoint endpoint, Supplier<ListenerRoutes> routes, ServerConfig settings) {
+        InheritedSocket passed = inherited.take(endpoint, false, routes.get().names());
+        if (passed != null) {
+            return List.of(serve(passed, endpoint, routes, settings));
+        }
         boolean spread = settings.reusePort() && endpoint instanceof Endpoint.Inet;
         SocketAddress address = resolveListenAddress(endpoint);
         if (address == null) {
@@ -63,7 +78,8 @@ final class ListenerBinder {
         UnixListenPath.claim(endpoint);
         List<Channel> bound = new ArrayList<>();
         for (EventLoopGroup acceptor : acceptors) {
-            ServerBootstrap bootstrap = bootstrap(acceptor, endpoint, routes, settings, spread);
+            ServerBootstrap bootstrap = bootstrap(acceptor, endpoint, routes, settings, spread,
+                    new ReflectiveChannelFactory<>(transport.serverChannelFor(endpoint)));
             // Port 0 picks a port on the first bind; the other copies must share it.
             SocketAddress at = bound.isEmpty() ? address : bound.get(0).localAddress();
             ChannelFuture bind = bootstrap.bind(at).awaitUninterruptibly();
@@ -79,6 +95,23 @@ final class ListenerBinder {
         return bound;
     }
 
+    /**
+     * Serves a socket this process was passed, bound and listening already: registered on one io loop, never bound
+     * again, so the connections the kernel queued while no process listened are accepted here.
+     */
+    private Channel serve(InheritedSocket passed, Endpoint endpoint, Supplier<ListenerRoutes> routes,
+                          ServerConfig settings) {
+        ServerBootstrap bootstrap = bootstrap(ioGroup, endpoint, routes, settings, false,
+                () -> transport.serverChannelOn(passed.fd(), endpoint));
+        ChannelFuture registered = bootstrap.register().awaitUninterruptibly();
+        if (!registered.isSuccess()) {
+            throw new RelayStartException("cannot serve " + passed + " for " + endpoint + ": "
+                    + Failures.describe(registered.cause()), registered.cause());
+        }
+        log.info("serving {} for {} (passed to this process)", passed, endpoint);
+        return registered.channel();
+    }
+
     /** Gives a bound Unix socket its mode; when that fails, the listener is closed and the start or reload fails. */
     private static void setMode(Endpoint.Unix endpoint, UnixSocketMode mode, List<Channel> bound) {
         try {
@@ -92,10 +125,11 @@ final class ListenerBinder {
 
     /** A listener on {@code loops}: it accepts on one of them and gives each connection to the next in turn. */
     private ServerBootstrap bootstrap(EventLoopGroup loops, Endpoint endpoint, Supplier<ListenerRoutes> routes,
-                                      ServerConfig settings, boolean reusePort) {
+                                      ServerConfig settings, boolean reusePort,
+                                      ChannelFactory<? extends ServerChannel> channels) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops, loops)
-                .channel(transport.serverChannelFor(endpoint))
+                .channelFactory(channels)
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .handler(new AcceptFailureHandler(endpoint))
                 .childOption(ChannelOption.AUTO_READ, false)

@@ -5,6 +5,7 @@ import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.handover.InheritedSockets;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.metrics.RelayMetrics;
 import dev.relay.core.proxy.CloseReason;
@@ -72,14 +73,14 @@ public final class RouteTable {
 
     public RouteTable(Transport transport, EventLoopGroup ioGroup, AddressResolverGroup<? extends SocketAddress> resolver,
                       RelayMetrics metrics, ConnectionRegistry registry, Consumer<ConnectionSummary> onClosed,
-                      Supplier<Collection<UpstreamPool>> otherPools) {
+                      Supplier<Collection<UpstreamPool>> otherPools, InheritedSockets inherited) {
         this.transport = transport;
         this.ioGroup = ioGroup;
         this.resolver = resolver;
         this.metrics = metrics;
         this.registry = registry;
         this.onClosed = onClosed;
-        this.binder = new ListenerBinder(transport, ioGroup);
+        this.binder = new ListenerBinder(transport, ioGroup, inherited);
         // The upstream metrics cover the other routes' pools too (UDP's): one metric family has one exporter.
         metrics.export(built -> RouteMetricsExport.register(built, this::running, registry, otherPools));
     }

@@ -79,6 +79,29 @@ public record Transport(
     }
 
     /** The listening channel class for {@code endpoint}. */
+    /**
+     * A listening socket made of a descriptor this process was passed (systemd, a hand-over). Only Netty's epoll
+     * transport can take a descriptor it did not open; io_uring and NIO cannot.
+     */
+    public ServerChannel serverChannelOn(int fd, Endpoint endpoint) {
+        requireEpollFor(fd);
+        return endpoint instanceof Endpoint.Unix ? new io.netty.channel.epoll.EpollServerDomainSocketChannel(fd)
+                : new io.netty.channel.epoll.EpollServerSocketChannel(fd);
+    }
+
+    /** A bound UDP socket made of a passed descriptor; epoll only, as {@link #serverChannelOn}. */
+    public DatagramChannel datagramChannelOn(int fd) {
+        requireEpollFor(fd);
+        return new EpollDatagramChannel(fd);
+    }
+
+    private void requireEpollFor(int fd) {
+        if (kind != TransportKind.EPOLL) {
+            throw new dev.relay.core.base.RelayStartException("passed fd " + fd + " needs the epoll transport (Netty's "
+                    + kind.label() + " cannot take a socket it did not open): use transport: auto or epoll", null);
+        }
+    }
+
     public Class<? extends ServerChannel> serverChannelFor(Endpoint endpoint) {
         if (endpoint instanceof Endpoint.Unix) {
             requireUnixSockets(endpoint);

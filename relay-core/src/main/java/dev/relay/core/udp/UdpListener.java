@@ -11,6 +11,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
+import dev.relay.core.handover.InheritedSocket;
+import dev.relay.core.handover.InheritedSockets;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
 
@@ -43,10 +45,11 @@ final class UdpListener {
     /** Binds {@code endpoint} for {@code route}; throws {@link RelayStartException}, with nothing left bound, when it cannot. */
     static UdpListener bind(Endpoint.Inet endpoint, UdpRoute route, Transport transport, EventLoopGroup group,
                             boolean reusePort, AddressResolverGroup<? extends SocketAddress> resolver,
-                            AtomicLong sessionIds, ChannelGroup sockets) {
-        SocketAddress address = resolve(endpoint, transport);
+                            AtomicLong sessionIds, ChannelGroup sockets, InheritedSockets inherited) {
+        InheritedSocket passed = inherited.take(endpoint, true, List.of(route.name()));
+        SocketAddress address = passed != null ? passed.local() : resolve(endpoint, transport);
         List<EventLoop> loops = new ArrayList<>();
-        if (reusePort) {
+        if (reusePort && passed == null) {
             group.forEach(loop -> loops.add((EventLoop) loop));
         } else {
             loops.add(group.next());
@@ -59,15 +62,23 @@ final class UdpListener {
             Bootstrap bootstrap = DatagramReads.apply(new Bootstrap(), transport,
                             route.state().config().udp().maxDatagramSize())
                     .group(loop)
-                    .channel(transport.datagramChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .handler(frontend);
-            if (reusePort) {
-                bootstrap.option(transport.reusePortOption(), true);
+            if (passed == null) {
+                bootstrap.channel(transport.datagramChannel());
             }
-            // Port 0 picks a port on the first bind; the other copies must share it.
-            ChannelFuture bind = bootstrap.bind(bound.isEmpty() ? address : bound.get(0).localAddress())
-                    .awaitUninterruptibly();
+            ChannelFuture bind;
+            if (passed != null) {
+                // Bound already, by whoever passed it: registered, never bound again.
+                bind = bootstrap.channelFactory((io.netty.channel.ChannelFactory<io.netty.channel.socket.DatagramChannel>)
+                        () -> transport.datagramChannelOn(passed.fd())).register().awaitUninterruptibly();
+            } else {
+                if (reusePort) {
+                    bootstrap.option(transport.reusePortOption(), true);
+                }
+                // Port 0 picks a port on the first bind; the other copies must share it.
+                bind = bootstrap.bind(bound.isEmpty() ? address : bound.get(0).localAddress()).awaitUninterruptibly();
+            }
             if (!bind.isSuccess()) {
                 bound.forEach(c -> c.close().awaitUninterruptibly());
                 throw RelayStartException.cannotListen(endpoint, bind.cause());

@@ -5,6 +5,7 @@ import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.handover.InheritedSockets;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.upstream.UdpHealthChecker;
 import dev.relay.core.upstream.UpstreamPool;
@@ -65,8 +66,11 @@ public final class UdpRoutes {
     /** Listeners a reload took away, closing once their sessions end; removed when closed (on an io loop). */
     private final List<UdpListener> draining = new CopyOnWriteArrayList<>();
 
+    private final InheritedSockets inherited;
+
     public UdpRoutes(Transport transport, EventLoopGroup group, AddressResolverGroup<? extends SocketAddress> resolver,
-                     Consumer<UdpSessionSummary> onClosed) {
+                     Consumer<UdpSessionSummary> onClosed, InheritedSockets inherited) {
+        this.inherited = inherited;
         this.transport = transport;
         this.group = group;
         this.resolver = resolver;
@@ -100,7 +104,7 @@ public final class UdpRoutes {
                 for (Endpoint endpoint : config.listen()) {
                     if (!listeners.containsKey(endpoint)) {
                         pending.bound.put(endpoint, UdpListener.bind((Endpoint.Inet) endpoint, route, transport,
-                                group, next.reusePort(), resolver, sessionIds, sockets));
+                                group, next.reusePort(), resolver, sessionIds, sockets, inherited));
                     }
                 }
             }
