@@ -3,6 +3,8 @@ package dev.relay.cli;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.relay.core.RelayHooks;
+import dev.relay.core.handover.HandoverClient;
+import dev.relay.core.handover.HandoverServer;
 import dev.relay.core.RelayServer;
 import dev.relay.core.base.RelayStartException;
 import dev.relay.core.server.ReloadResult;
@@ -31,6 +33,8 @@ final class RunCommand {
             """;
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+    /** How long the running relay may take to pass its sockets. */
+    private static final java.time.Duration TAKEOVER_WAIT = java.time.Duration.ofSeconds(30);
 
     @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help.")
     boolean help;
@@ -44,18 +48,46 @@ final class RunCommand {
     @Parameter(names = "--admin", description = "Serve metrics, the API and the status page here (overrides admin.listen), e.g. 127.0.0.1:9901.")
     String admin;
 
+    @Parameter(names = "--handover-socket", description = "Serve hand-overs at this Unix socket (mode 0600): a new "
+            + "relay started with --takeover PATH takes the listening sockets, and this one stops accepting, drains "
+            + "and exits. Needs the epoll transport.")
+    String handoverSocket;
+
+    @Parameter(names = "--takeover", description = "Take the listening sockets of the relay serving hand-overs at "
+            + "this path, serve them, then tell it to drain and exit; afterwards serve hand-overs there in its place. "
+            + "If this process cannot start, the running one serves on.")
+    String takeover;
+
     int run() throws InterruptedException {
         Path path = Path.of(config);
         ServerConfig initial = withAdminFlag(ConfigFile.load(path));
         AccessLogSetup.apply(initial.accessLog());
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         Signals signals = new Signals();
-        RelayHooks hooks = RelayHooks.DEFAULT.withInherited(SystemdSockets.passed())
+        // Taken from the running relay before anything binds: its sockets are this one's from the start.
+        HandoverClient taken = takeover == null ? null : HandoverClient.takeOver(Path.of(takeover), TAKEOVER_WAIT);
+        RelayHooks hooks = RelayHooks.DEFAULT
+                .withInherited(taken != null ? taken.sockets() : SystemdSockets.passed())
                 .withConfigSource(() -> withAdminFlag(ConfigFile.load(path)))
                 .withOnFatal(FatalErrors::halt);
-        try (RelayServer relay = RelayServer.start(initial, hooks);
+        RelayServer started;
+        try {
+            started = RelayServer.start(initial, hooks);
+        } catch (RuntimeException e) {
+            if (taken != null) {
+                taken.abandon(); // the running relay serves on
+            }
+            throw e;
+        }
+        String handoverPath = takeover != null ? takeover : handoverSocket;
+        try (RelayServer relay = started;
+             HandoverServer handovers = handoverPath == null ? null
+                     : HandoverServer.start(Path.of(handoverPath), relay::listeningSockets, signals::stop);
              ConfigWatcher watcher = watch ? ConfigWatcher.start(path, ConfigWatcher.DEFAULT_INTERVAL, signals::reload)
                      : null) {
+            if (taken != null) {
+                taken.ready(); // the old relay stops accepting and drains
+            }
             signals.onStopAgain(relay::closeOpenConnectionsNow);
             systemd.ready();
             signals.awaitStop(() -> reload(relay, path, systemd));

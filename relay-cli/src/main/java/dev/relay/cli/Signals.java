@@ -54,6 +54,11 @@ final class Signals {
         onStopAgain = action;
     }
 
+    /** Asks for a stop, as SIGTERM does (a hand-over done: the new process serves). */
+    void stop() {
+        stopAsked();
+    }
+
     /** Asks for a reload, as SIGHUP does. */
     void reload() {
         events.add(Event.RELOAD);

@@ -256,6 +256,16 @@ public final class RelayServer implements AutoCloseable, RelayControl {
         return table.routes();
     }
 
+    /**
+     * Every listening socket the routes serve, TCP, Unix and UDP: what a hand-over passes to the next process. Read
+     * under the server's lock, so that no reload is half done.
+     */
+    public synchronized List<io.netty.channel.Channel> listeningSockets() {
+        List<io.netty.channel.Channel> all = new java.util.ArrayList<>(table.listenerChannels());
+        all.addAll(udp.listenerChannels());
+        return all;
+    }
+
     /** The running UDP routes, by name: their live config, upstream pool, sessions and counters. */
     @Override
     public Map<String, UdpRoute> udpRoutes() {

@@ -62,6 +62,22 @@ public final class InheritedSockets {
         return new InheritedSockets(passed);
     }
 
+    /**
+     * The sockets handed over by another relay process as descriptors {@code fds}, each found in /proc as systemd's
+     * are; unnamed, so each goes to the route listening at its address.
+     */
+    public static InheritedSockets of(List<Integer> fds) {
+        List<InheritedSocket> passed = new ArrayList<>();
+        for (int fd : fds) {
+            InheritedSocket socket = ProcSockets.describe(fd, "");
+            if (!ProcSockets.nonBlocking(fd)) {
+                throw new RelayStartException("handed-over " + socket + " is in blocking mode", null);
+            }
+            passed.add(socket);
+        }
+        return new InheritedSockets(passed);
+    }
+
     public synchronized boolean isEmpty() {
         return waiting.isEmpty();
     }
@@ -69,6 +85,20 @@ public final class InheritedSockets {
     /** The sockets no route has taken. */
     public synchronized List<InheritedSocket> unused() {
         return List.copyOf(waiting);
+    }
+
+    /**
+     * Takes every passed socket for {@code endpoint}: one from systemd; from a relay that bound it with
+     * {@code reuse_port}, one per event loop it had (each has its own accept queue, and none may be left to close).
+     * Empty when none was passed for it (the route binds its own).
+     */
+    public synchronized List<InheritedSocket> takeAll(Endpoint endpoint, boolean udp, Collection<String> routes) {
+        List<InheritedSocket> all = new ArrayList<>();
+        for (InheritedSocket socket = take(endpoint, udp, routes); socket != null;
+             socket = take(endpoint, udp, routes)) {
+            all.add(socket);
+        }
+        return all;
     }
 
     /**

@@ -57,9 +57,13 @@ final class ListenerBinder {
      * the connections it accepts there, so the kernel spreads new connections over all of them.
      */
     List<Channel> bind(Endpoint endpoint, Supplier<ListenerRoutes> routes, ServerConfig settings) {
-        InheritedSocket passed = inherited.take(endpoint, false, routes.get().names());
-        if (passed != null) {
-            return List.of(serve(passed, endpoint, routes, settings));
+        List<InheritedSocket> passed = inherited.takeAll(endpoint, false, routes.get().names());
+        if (!passed.isEmpty()) {
+            List<Channel> served = new ArrayList<>();
+            for (InheritedSocket socket : passed) {
+                served.add(serve(socket, endpoint, routes, settings));
+            }
+            return served;
         }
         boolean spread = settings.reusePort() && endpoint instanceof Endpoint.Inet;
         SocketAddress address = resolveListenAddress(endpoint);

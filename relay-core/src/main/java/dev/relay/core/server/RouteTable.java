@@ -247,6 +247,11 @@ public final class RouteTable {
         }
     }
 
+    /** Every listening socket of the running routes (several per address with SO_REUSEPORT). */
+    public List<io.netty.channel.Channel> listenerChannels() {
+        return listenerView.values().stream().flatMap(listener -> listener.channels().stream()).toList();
+    }
+
     /** The running routes, by name. */
     public Map<String, RouteContext> routes() {
         return routes;

@@ -46,17 +46,21 @@ final class UdpListener {
     static UdpListener bind(Endpoint.Inet endpoint, UdpRoute route, Transport transport, EventLoopGroup group,
                             boolean reusePort, AddressResolverGroup<? extends SocketAddress> resolver,
                             AtomicLong sessionIds, ChannelGroup sockets, InheritedSockets inherited) {
-        InheritedSocket passed = inherited.take(endpoint, true, List.of(route.name()));
-        SocketAddress address = passed != null ? passed.local() : resolve(endpoint, transport);
+        List<InheritedSocket> passedAll = inherited.takeAll(endpoint, true, List.of(route.name()));
+        SocketAddress address = passedAll.isEmpty() ? resolve(endpoint, transport) : passedAll.get(0).local();
         List<EventLoop> loops = new ArrayList<>();
-        if (reusePort && passed == null) {
+        if (!passedAll.isEmpty()) {
+            passedAll.forEach(socket -> loops.add(group.next()));
+        } else if (reusePort) {
             group.forEach(loop -> loops.add((EventLoop) loop));
         } else {
             loops.add(group.next());
         }
         List<Channel> bound = new ArrayList<>();
         List<UdpFrontend> frontends = new ArrayList<>();
-        for (EventLoop loop : loops) {
+        for (int i = 0; i < loops.size(); i++) {
+            EventLoop loop = loops.get(i);
+            InheritedSocket passed = passedAll.isEmpty() ? null : passedAll.get(i);
             UdpFrontend frontend = new UdpFrontend(route, upstreamSockets(loop, transport, resolver, sockets),
                     sessionIds);
             Bootstrap bootstrap = DatagramReads.apply(new Bootstrap(), transport,
@@ -123,6 +127,10 @@ final class UdpListener {
 
     Endpoint endpoint() {
         return endpoint;
+    }
+
+    List<Channel> channels() {
+        return channels;
     }
 
     SocketAddress localAddress() {

@@ -205,6 +205,11 @@ public final class UdpRoutes {
         return all;
     }
 
+    /** Every UDP listen socket of the running routes (several per address with SO_REUSEPORT). */
+    public List<io.netty.channel.Channel> listenerChannels() {
+        return listenerView.values().stream().flatMap(listener -> listener.channels().stream()).toList();
+    }
+
     /** The running UDP routes, by name. */
     public Map<String, UdpRoute> routes() {
         return routes;
