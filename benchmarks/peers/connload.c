@@ -6,7 +6,11 @@
  * Keeps CONCURRENCY connections in flight on one thread (epoll, non-blocking sockets). Each one connects, writes
  * BYTES (default 64), reads them back, closes, and a new one takes its place. Prints one line:
  *
- *   conn_per_s=<completed/second> failed=<count> cpu_s=<this process's CPU seconds> wall_s=<seconds>
+ *   conn_per_s=<completed/second> failed=<count> cpu_s=<this process's CPU seconds> wall_s=<seconds> refused=<count>
+ *   reset=<count>
+ *
+ * (failed is every connection that did not complete: refused, the connects the server refused, plus reset, those
+ * cut after they were accepted or left unanswered.)
  *
  * cpu_s next to wall_s shows whether the generator itself ran out of CPU (cpu_s close to wall_s: it is the
  * bottleneck, and its figure is a floor, not a measurement of the server). Connections end with a normal close
@@ -41,7 +45,7 @@ struct conn {
 static struct sockaddr_in target;
 static int bytes = 64;
 static char payload[MAX_BYTES];
-static long completed, failed;
+static long completed, failed, refused, reset;
 
 static double now(void) {
     struct timespec ts;
@@ -67,6 +71,16 @@ static int open_one(int ep, struct conn *c) {
 }
 
 static void finish(int ep, struct conn *c, int ok) {
+    if (!ok) {
+        int error = 0;
+        socklen_t length = sizeof error;
+        getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &error, &length);
+        if (error == ECONNREFUSED) {
+            refused++;
+        } else {
+            reset++;
+        }
+    }
     epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     if (ok) {
@@ -143,6 +157,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < concurrency; i++) {
         if (open_one(ep, &conns[i]) < 0) {
             failed++;
+            if (errno == ECONNREFUSED) refused++; else reset++;
         }
     }
     struct epoll_event events[MAX_CONCURRENCY];
@@ -154,6 +169,7 @@ int main(int argc, char **argv) {
                 /* A failed open is counted and retried on the next turn of a finished connection. */
                 while (open_one(ep, c) < 0 && failed < 1000000 && now() < deadline) {
                     failed++;
+                    if (errno == ECONNREFUSED) refused++; else reset++;
                 }
             }
         }
@@ -163,6 +179,7 @@ int main(int argc, char **argv) {
     getrusage(RUSAGE_SELF, &usage);
     double cpu = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec
                  + usage.ru_stime.tv_usec / 1e6;
-    printf("conn_per_s=%.0f failed=%ld cpu_s=%.2f wall_s=%.2f\n", completed / wall, failed, cpu, wall);
+    printf("conn_per_s=%.0f failed=%ld cpu_s=%.2f wall_s=%.2f refused=%ld reset=%ld\n", completed / wall, failed, cpu,
+           wall, refused, reset);
     return 0;
 }

@@ -82,7 +82,10 @@ final class RunCommand {
         String handoverPath = takeover != null ? takeover : handoverSocket;
         try (RelayServer relay = started;
              HandoverServer handovers = handoverPath == null ? null
-                     : HandoverServer.start(Path.of(handoverPath), relay::listeningSockets, signals::stop);
+                     : HandoverServer.start(Path.of(handoverPath), relay::listeningSockets, () -> {
+                         relay.handedOver();
+                         signals.stop();
+                     });
              ConfigWatcher watcher = watch ? ConfigWatcher.start(path, ConfigWatcher.DEFAULT_INTERVAL, signals::reload)
                      : null) {
             if (taken != null) {

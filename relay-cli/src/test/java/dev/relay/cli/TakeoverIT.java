@@ -51,11 +51,13 @@ class TakeoverIT {
         Path dir = Files.createTempDirectory("takeover");
         Path socket = dir.resolve("handover.sock");
         Path config = dir.resolve("relay.yaml");
+        Path unixSocket = dir.resolve("web.sock");
         Files.writeString(config, """
                 drain_timeout: 2s
                 routes:
                   - {name: web, listen: 127.0.0.1:%d, upstreams: [127.0.0.1:%d]}
-                """.formatted(port, echo));
+                  - {name: local, listen: "unix:%s", upstreams: [127.0.0.1:%d]}
+                """.formatted(port, echo, unixSocket, echo));
         Process first = start(dir.resolve("relay.0.log"), "run", "--config", config.toString(), "--handover-socket",
                 socket.toString());
         awaitLog(dir.resolve("relay.0.log"), "hand-overs served at");
@@ -101,6 +103,16 @@ class TakeoverIT {
         System.out.println("takeover: " + load.served.get() + " new connections served across 11 hand-overs, "
                 + load.refused.get() + " refused, " + load.failures.size() + " failed; streams: "
                 + load.chunks.get() + " chunks echoed intact, " + load.cut.get() + " cut by a drain deadline");
+        try (java.nio.channels.SocketChannel local = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(unixSocket))) {
+            local.write(java.nio.ByteBuffer.wrap("unix\n".getBytes(StandardCharsets.UTF_8)));
+            java.nio.ByteBuffer back = java.nio.ByteBuffer.allocate(5);
+            while (back.hasRemaining() && local.read(back) >= 0) {
+                // reads until the echo is whole
+            }
+            assertEquals("unix\n", new String(back.array(), StandardCharsets.UTF_8),
+                    "the Unix socket listener was handed over eleven times, its file kept");
+        }
         assertEquals(0, load.refused.get(), "refused during the hand-overs");
         assertEquals(List.of(), load.failures, "new connections reset or answered wrong");
         assertEquals(List.of(), load.corrupt, "stream bytes wrong");

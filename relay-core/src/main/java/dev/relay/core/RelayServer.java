@@ -65,6 +65,8 @@ public final class RelayServer implements AutoCloseable, RelayControl {
     private volatile boolean stopping;
     // Set by closeOpenConnectionsNow: close() stops waiting for the drain and closes what is still open.
     private volatile boolean drainCutShort;
+    // Set once another process serves this one's listening sockets: a stop then leaves Unix sockets' files.
+    private volatile boolean handedOver;
     private AdminServer admin;
     private CertificateWatcher certificates;
     private CompletableFuture<Void> udpDrained;
@@ -309,7 +311,7 @@ public final class RelayServer implements AutoCloseable, RelayControl {
                 return;
             }
             stopping = true;
-            table.stopListening();
+            table.stopListening(handedOver);
             udpDrained = udp.drain(config.drainTimeout());
             certificates.close();
         }
@@ -335,6 +337,14 @@ public final class RelayServer implements AutoCloseable, RelayControl {
         loops.close();
         log.info("relay stopped");
         stopped.complete(null);
+    }
+
+    /**
+     * Another process serves this one's listening sockets now (a hand-over): the stop that follows closes this
+     * process's descriptors only, leaving the Unix sockets' files, which are the new process's too.
+     */
+    public void handedOver() {
+        handedOver = true;
     }
 
     /**

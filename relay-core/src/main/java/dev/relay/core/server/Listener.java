@@ -43,4 +43,23 @@ final class Listener {
     void close() {
         channels.forEach(c -> c.close().awaitUninterruptibly());
     }
+
+    /**
+     * Stops serving without removing a Unix socket's file: after a hand-over the socket is the new process's too,
+     * and Netty's close would delete its path by name. Its descriptor is closed off the loop instead.
+     */
+    void closeKeepingFiles() {
+        for (Channel channel : channels) {
+            if (channel instanceof io.netty.channel.unix.ServerDomainSocketChannel unix) {
+                channel.deregister().awaitUninterruptibly();
+                try {
+                    unix.fd().close();
+                } catch (java.io.IOException e) {
+                    // closed already
+                }
+            } else {
+                channel.close().awaitUninterruptibly();
+            }
+        }
+    }
 }

@@ -297,7 +297,12 @@ public final class RouteTable {
      * closed, so {@link #localAddresses} still tells where the relay was.
      */
     public void stopListening() {
-        listeners.values().forEach(Listener::close);
+        stopListening(false);
+    }
+
+    /** The same; with {@code keepFiles}, Unix sockets' files stay (a hand-over gave them to another process). */
+    public void stopListening(boolean keepFiles) {
+        listeners.values().forEach(keepFiles ? Listener::closeKeepingFiles : Listener::close);
         checkers.values().forEach(HealthChecker::close);
         checkers.clear();
     }

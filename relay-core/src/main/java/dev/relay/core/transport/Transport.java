@@ -85,7 +85,7 @@ public record Transport(
      */
     public ServerChannel serverChannelOn(int fd, Endpoint endpoint) {
         requireEpollFor(fd);
-        return endpoint instanceof Endpoint.Unix ? new io.netty.channel.epoll.EpollServerDomainSocketChannel(fd)
+        return endpoint instanceof Endpoint.Unix ? new io.netty.channel.epoll.EpollServerDomainSocketChannel(fd, true)
                 : new io.netty.channel.epoll.EpollServerSocketChannel(fd);
     }
 
