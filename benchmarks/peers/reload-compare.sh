@@ -26,7 +26,7 @@ gcc -O2 -o "$work/connload" "$here/connload.c"
 gcc -O2 -o "$work/echod" "$here/echod.c"
 printf '<configuration><root level="WARN"/></configuration>\n' > "$work/quiet.xml"
 "$work/echod" 127.0.0.1 "$ECHO_PORT" >"$work/echod.log" 2>&1 &
-relay() { java -Dlogback.configurationFile="$work/quiet.xml" -jar "$root/relay-cli/target/relay.jar" "$@"; }
+RELAY=(java -Dlogback.configurationFile="$work/quiet.xml" -jar "$root/relay-cli/target/relay.jar")
 listening() { for _ in $(seq 1 200); do ss -Hltn "sport = :$PEER_PORT" | grep -q LISTEN && return 0; sleep 0.05; done; return 1; }
 cat > "$work/relay.yaml" <<CFG
 drain_timeout: 5s
@@ -35,7 +35,7 @@ routes:
 CFG
 cat > "$work/haproxy.cfg" <<CFG
 global
-  maxconn 20000
+  maxconn 8000
   stats socket $work/haproxy.sock mode 600 level admin expose-fd listeners
 defaults
   mode tcp
@@ -54,9 +54,9 @@ start_peer() {
   case "$1" in
     haproxy) haproxy -W -f "$work/haproxy.cfg" -p "$work/haproxy.pid" -S "$work/master.sock" >"$work/haproxy.log" 2>&1 &
              echo $! > "$work/peer.pid" ;;
-    relay-takeover) relay run --config "$work/relay.yaml" --handover-socket "$work/handover.sock" >"$work/relay.log" 2>&1 &
+    relay-takeover) "${RELAY[@]}" run --config "$work/relay.yaml" --handover-socket "$work/handover.sock" >"$work/relay.log" 2>&1 &
              echo $! > "$work/peer.pid" ;;
-    relay-restart) relay run --config "$work/relay.yaml" >"$work/relay.log" 2>&1 &
+    relay-restart) "${RELAY[@]}" run --config "$work/relay.yaml" >"$work/relay.log" 2>&1 &
              echo $! > "$work/peer.pid" ;;
   esac
   listening
@@ -65,14 +65,17 @@ replace_peer() {
   case "$1" in
     haproxy) kill -USR2 "$(cat "$work/peer.pid")" ;;   # the master re-executes; new workers get the listeners (-x)
     relay-takeover)
-      relay run --config "$work/relay.yaml" --takeover "$work/handover.sock" >>"$work/relay.log" 2>&1 &
+      local old; old=$(cat "$work/peer.pid")
+      "${RELAY[@]}" run --config "$work/relay.yaml" --takeover "$work/handover.sock" >>"$work/relay.log" 2>&1 &
       echo $! > "$work/peer.pid"
-      for _ in $(seq 1 200); do grep -q "hand-over to pid $(cat "$work/peer.pid") done" "$work/relay.log" 2>/dev/null && break; sleep 0.05; done ;;
+      # The old relay exits once the new one serves and its own connections have drained.
+      timeout 30 tail --pid="$old" -f /dev/null || true ;;
     relay-restart)
-      kill "$(cat "$work/peer.pid")"; timeout 30 tail --pid="$(cat "$work/peer.pid")" -f /dev/null || true
-      relay run --config "$work/relay.yaml" >>"$work/relay.log" 2>&1 &
+      local old; old=$(cat "$work/peer.pid")
+      kill "$old" 2>/dev/null || true; timeout 30 tail --pid="$old" -f /dev/null || true
+      "${RELAY[@]}" run --config "$work/relay.yaml" >>"$work/relay.log" 2>&1 &
       echo $! > "$work/peer.pid"
-      listening ;;
+      listening || true ;;
   esac
 }
 stop_peer() {

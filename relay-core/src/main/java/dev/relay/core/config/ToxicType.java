@@ -24,7 +24,11 @@ public enum ToxicType {
     DUPLICATE(Map.of(), false, true),
     /** Resets a new connection as soon as it is accepted, before any upstream is dialed: a refused connect, with the
      * toxicity as each connection's chance (TCP routes). */
-    REJECT(Map.of(), true, false);
+    REJECT(Map.of(), true, false),
+    /** Holds a new connection's first bytes (a TLS ClientHello) for {@code delay} ms before the route's TLS sees them,
+     * or with 0 until the route's handshake timeout closes the connection: a stalled handshake (TCP routes that
+     * terminate TLS). */
+    HANDSHAKE_STALL(Map.of("delay", 0L), true, false);
 
     private final Map<String, Long> defaults;
     private final boolean streams;

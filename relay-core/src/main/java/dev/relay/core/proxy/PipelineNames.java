@@ -16,6 +16,8 @@ public final class PipelineNames {
     public static final String RELAY = "relay-relay";
     public static final String HELD = "relay-held";
     public static final String TOXIC = "relay-toxic";
+    /** A handshake_stall toxic, in front of TLS termination. */
+    public static final String TOXIC_STALL = "relay-toxic-stall";
 
     private PipelineNames() {
     }

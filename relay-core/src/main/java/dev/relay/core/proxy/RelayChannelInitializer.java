@@ -8,7 +8,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import dev.relay.core.config.ProxyProtocolConfig;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import dev.relay.core.proxyheader.ClientAddress;
 import dev.relay.core.tls.ServerTls;
+import dev.relay.core.toxic.HandshakeStall;
 
 import java.util.function.Supplier;
 
@@ -62,6 +64,10 @@ public final class RelayChannelInitializer extends ChannelInitializer<Channel> {
         RouteContext.State state = route.state();
         ServerTls tls = route.tls();
         if (tls != null) {
+            HandshakeStall stall = HandshakeStall.forNewConnection(route.toxics(), ClientAddress.ip(pipeline.channel()));
+            if (stall != null) {
+                pipeline.addLast(PipelineNames.TOXIC_STALL, stall);
+            }
             pipeline.addLast(PipelineNames.TLS, tls.newHandler(state.config().timeouts().handshake().toMillis()))
                     .addLast(PipelineNames.TLS_GATE, new TlsHandshakeGate());
         }
