@@ -31,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The fat jar as a user runs it: echo, forward and send end to end, a busy port, a clean stop on SIGTERM. */
 class RelayJarIT {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
     @RegisterExtension
     final StartedProcesses started = new StartedProcesses();
 
@@ -40,9 +39,9 @@ class RelayJarIT {
         Path echoLog = Files.createTempFile("echo", ".log");
         Path relayLog = Files.createTempFile("relay", ".log");
         Process echo = start(echoLog, "echo", "--listen", "127.0.0.1:0");
-        int echoPort = awaitPort(echoLog);
+        int echoPort = RelayJar.awaitPort(echoLog);
         Process relay = start(relayLog, "forward", "--listen", "127.0.0.1:0", "--target", "127.0.0.1:" + echoPort);
-        int relayPort = awaitPort(relayLog);
+        int relayPort = RelayJar.awaitPort(relayLog);
 
         Result hello = runToEnd(null, "send", "--target", "127.0.0.1:" + relayPort, "Hello!");
         assertEquals(0, hello.exit(), hello.stderr());
@@ -73,10 +72,10 @@ class RelayJarIT {
         Path echoLog = Files.createTempFile("echo", ".log");
         Path relayLog = Files.createTempFile("relay", ".log");
         Process echo = start(echoLog, "echo", "--udp", "--listen", "127.0.0.1:0");
-        int echoPort = awaitPort(echoLog);
+        int echoPort = RelayJar.awaitPort(echoLog);
         Process relay = start(relayLog, "forward", "--udp", "--listen", "127.0.0.1:0", "--target",
                 "127.0.0.1:" + echoPort, "--responses", "2");
-        int relayPort = awaitPort(relayLog);
+        int relayPort = RelayJar.awaitPort(relayLog);
 
         Result hello = runToEnd(null, "send", "--udp", "--quiet", "300ms", "--target", "127.0.0.1:" + relayPort, "Hello!");
         assertEquals(0, hello.exit(), hello.stderr());
@@ -89,7 +88,7 @@ class RelayJarIT {
         assertEquals("one\ntwo\n", new String(two.stdout(), StandardCharsets.UTF_8), "a datagram per line, each answered");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(relayLog).contains("reason=responses"));
 
-        Result unreachable = runToEnd(null, "send", "--udp", "--target", "127.0.0.1:" + freeUdpPort(), "anyone?");
+        Result unreachable = runToEnd(null, "send", "--udp", "--target", "127.0.0.1:" + RelayJar.freeUdpPort(), "anyone?");
         assertEquals(1, unreachable.exit());
         assertTrue(unreachable.stderr().strip().lines().count() == 1 && unreachable.stderr().contains("nothing listens"),
                 unreachable.stderr());
@@ -111,21 +110,15 @@ class RelayJarIT {
         assertTrue(echo.waitFor(20, TimeUnit.SECONDS));
     }
 
-    private static int freeUdpPort() throws IOException {
-        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Test
     void aSecondStopSignalClosesOpenConnectionsInsteadOfWaitingForTheDrain() throws Exception {
         Path echoLog = Files.createTempFile("echo", ".log");
         Path relayLog = Files.createTempFile("relay", ".log");
         start(echoLog, "echo", "--listen", "127.0.0.1:0");
-        int echoPort = awaitPort(echoLog);
+        int echoPort = RelayJar.awaitPort(echoLog);
         Process relay = start(relayLog, "forward", "--listen", "127.0.0.1:0", "--target", "127.0.0.1:" + echoPort,
                 "--drain-timeout", "10m");
-        int relayPort = awaitPort(relayLog);
+        int relayPort = RelayJar.awaitPort(relayLog);
 
         try (SocketChannel idle = SocketChannel.open(new InetSocketAddress("127.0.0.1", relayPort))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(echoLog).contains("echo conn=1 from"));
@@ -157,7 +150,7 @@ class RelayJarIT {
             port = free.getLocalPort();
         }
         Path log = Files.createTempFile("relay", ".log");
-        List<String> command = command("echo", "--listen", "127.0.0.1:" + port);
+        List<String> command = RelayJar.command("echo", "--listen", "127.0.0.1:" + port);
         command.add(1, "-Dlogback.configurationFile=" + config);
         Process echo = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         started.add(echo);
@@ -217,12 +210,12 @@ class RelayJarIT {
     void runReloadsOnHangupAndKeepsServingWhenTheNewFileIsBroken() throws Exception {
         Path echoLog = Files.createTempFile("echo", ".log");
         start(echoLog, "echo", "--listen", "127.0.0.1:0");
-        int echoPort = awaitPort(echoLog);
+        int echoPort = RelayJar.awaitPort(echoLog);
         Path dir = Files.createTempDirectory("relay-run");
         Path config = dir.resolve("relay.yaml");
         // TCP listeners, so the test holds on every transport (on io_uring and NIO a Unix socket ends at its FIN).
-        int first = freePort();
-        int second = freePort();
+        int first = RelayJar.freeTcpPort();
+        int second = RelayJar.freeTcpPort();
         Files.writeString(config, route("first", first, echoPort));
         Path relayLog = dir.resolve("relay.log");
 
@@ -260,7 +253,7 @@ class RelayJarIT {
     void theAccessLogHasALinePerConnectionAndRotates(String format) throws Exception {
         Path echoLog = Files.createTempFile("echo", ".log");
         start(echoLog, "echo", "--listen", "127.0.0.1:0");
-        int echoPort = awaitPort(echoLog);
+        int echoPort = RelayJar.awaitPort(echoLog);
         Path dir = Files.createTempDirectory("relay-access");
         Path access = dir.resolve("access.log");
         Path config = dir.resolve("relay.yaml");
@@ -269,7 +262,7 @@ class RelayJarIT {
                 + "    upstreams: [127.0.0.1:" + echoPort + "]\n");
         Path relayLog = dir.resolve("relay.log");
         Process relay = start(relayLog, "run", "--config", config.toString());
-        int port = awaitPort(relayLog);
+        int port = RelayJar.awaitPort(relayLog);
         int connections = 12;
         for (int i = 0; i < connections; i++) {
             try (java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(
@@ -359,15 +352,6 @@ class RelayJarIT {
         return "routes:\n  - name: " + name + "\n    listen: 127.0.0.1:" + port
                 + "\n    upstreams: [127.0.0.1:" + echoPort + "]\n";
     }
-
-    /** A loopback port free a moment ago: bound to learn it, then closed. */
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress("127.0.0.1", 0));
-            return probe.getLocalPort();
-        }
-    }
-
     private static void terminate(Process process) throws Exception {
         Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start();
         assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
@@ -389,25 +373,12 @@ class RelayJarIT {
     }
 
     private Process start(Path log, Map<String, String> environment, String... args) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(RelayJar.command(args)).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         Process process = builder.start();
         started.add(process);
         return process;
-    }
-
-    private static int awaitPort(Path log) {
-        int[] port = new int[1];
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            Matcher m = LISTENING.matcher(Files.readString(log));
-            if (m.find()) {
-                port[0] = Integer.parseInt(m.group(1));
-                return true;
-            }
-            return false;
-        });
-        return port[0];
     }
 
     private Result runToEnd(Path stdin, String... args) throws Exception {
@@ -417,7 +388,7 @@ class RelayJarIT {
     private Result runToEnd(Path stdin, List<String> jvmFlags, String... args) throws Exception {
         Path out = Files.createTempFile("out", ".bin");
         Path err = Files.createTempFile("err", ".txt");
-        List<String> command = command(args);
+        List<String> command = RelayJar.command(args);
         command.addAll(1, jvmFlags);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -427,14 +398,6 @@ class RelayJarIT {
         started.add(process);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "relay " + String.join(" ", args) + " did not finish");
         return new Result(process.exitValue(), Files.readAllBytes(out), Files.readString(err));
-    }
-
-    private static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("relay.jar", "target/relay.jar")));
-        command.addAll(List.of(args));
-        return command;
     }
 
     private record Result(int exit, byte[] stdout, String stderr) {

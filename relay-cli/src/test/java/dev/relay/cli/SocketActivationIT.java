@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SocketActivationIT {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
 
     @RegisterExtension
     final StartedProcesses started = new StartedProcesses();
@@ -43,19 +40,19 @@ class SocketActivationIT {
     @Test
     void restartsUnderLoadRefuseNoConnection() throws Exception {
         Path echoLog = Files.createTempFile("echo", ".log");
-        started.add(new ProcessBuilder(command("echo", "--listen", "127.0.0.1:0")).redirectErrorStream(true)
+        started.add(new ProcessBuilder(RelayJar.command("echo", "--listen", "127.0.0.1:0")).redirectErrorStream(true)
                 .redirectOutput(echoLog.toFile()).start());
         Path udpEchoLog = Files.createTempFile("udpecho", ".log");
-        started.add(new ProcessBuilder(command("echo", "--udp", "--listen", "127.0.0.1:0")).redirectErrorStream(true)
+        started.add(new ProcessBuilder(RelayJar.command("echo", "--udp", "--listen", "127.0.0.1:0")).redirectErrorStream(true)
                 .redirectOutput(udpEchoLog.toFile()).start());
-        int echo = awaitPort(echoLog);
-        int udpEcho = awaitPort(udpEchoLog);
+        int echo = RelayJar.awaitPort(echoLog);
+        int udpEcho = RelayJar.awaitPort(udpEchoLog);
 
         Path script = Path.of("src/test/resources/fake-socket-activation.py").toAbsolutePath();
         Path logs = Files.createTempDirectory("activation");
         List<String> systemd = new ArrayList<>(List.of("python3", script.toString(), logs.resolve("relay").toString(),
                 "--"));
-        systemd.addAll(command("run", "--config", logs.resolve("relay.yaml").toString()));
+        systemd.addAll(RelayJar.command("run", "--config", logs.resolve("relay.yaml").toString()));
         Process holder = started.add(new ProcessBuilder(systemd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
         BufferedReader said = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
         OutputStream ask = holder.getOutputStream();
@@ -131,24 +128,4 @@ class SocketActivationIT {
         assertTrue(holder.waitFor(60, TimeUnit.SECONDS));
     }
 
-    private static int awaitPort(Path log) {
-        int[] port = new int[1];
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            Matcher m = LISTENING.matcher(Files.readString(log));
-            if (m.find()) {
-                port[0] = Integer.parseInt(m.group(1));
-                return true;
-            }
-            return false;
-        });
-        return port[0];
-    }
-
-    private static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of(System.getProperty("relay.jar", "target/relay.jar")).toAbsolutePath().toString()));
-        command.addAll(List.of(args));
-        return command;
-    }
 }

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TakeoverIT {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final int STREAMS = 20;
 
     @RegisterExtension
@@ -44,10 +40,10 @@ class TakeoverIT {
     @Test
     void tenTakeoversUnderLoadRefuseAndResetNoNewConnection() throws Exception {
         Path echoLog = Files.createTempFile("echo", ".log");
-        started.add(new ProcessBuilder(command("echo", "--listen", "127.0.0.1:0")).redirectErrorStream(true)
+        started.add(new ProcessBuilder(RelayJar.command("echo", "--listen", "127.0.0.1:0")).redirectErrorStream(true)
                 .redirectOutput(echoLog.toFile()).start());
-        int echo = awaitPort(echoLog);
-        int port = freePort();
+        int echo = RelayJar.awaitPort(echoLog);
+        int port = RelayJar.freeTcpPort();
         Path dir = Files.createTempDirectory("takeover");
         Path socket = dir.resolve("handover.sock");
         Path config = dir.resolve("relay.yaml");
@@ -203,7 +199,7 @@ class TakeoverIT {
     }
 
     private Process start(Path log, String... args) throws IOException {
-        return started.add(new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(log.toFile())
+        return started.add(new ProcessBuilder(RelayJar.command(args)).redirectErrorStream(true).redirectOutput(log.toFile())
                 .start());
     }
 
@@ -211,31 +207,4 @@ class TakeoverIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(log) && Files.readString(log).contains(text));
     }
 
-    private static int awaitPort(Path log) {
-        int[] port = new int[1];
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            Matcher m = LISTENING.matcher(Files.readString(log));
-            if (m.find()) {
-                port[0] = Integer.parseInt(m.group(1));
-                return true;
-            }
-            return false;
-        });
-        return port[0];
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress("127.0.0.1", 0));
-            return probe.getLocalPort();
-        }
-    }
-
-    private static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of(System.getProperty("relay.jar", "target/relay.jar")).toAbsolutePath().toString()));
-        command.addAll(List.of(args));
-        return command;
-    }
 }

@@ -3,9 +3,6 @@ package dev.relay.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,14 +26,14 @@ class ToxicsFileIT {
 
     @Test
     void toxiproxyStartsWithTheProxiesAndToxicsOfItsFileAndABadFileIsOneLine() throws Exception {
-        int api = freePort();
+        int api = RelayJar.freeTcpPort();
         Path file = Files.createTempFile("toxiproxy", ".json");
         Files.writeString(file, """
                 [{"name": "db", "listen": "127.0.0.1:0", "upstream": "127.0.0.1:9",
                   "toxics": [{"type": "latency", "attributes": {"latency": 100}}]}]
                 """);
         Path log = Files.createTempFile("toxiproxy", ".log");
-        Process toxiproxy = started.add(new ProcessBuilder(command("toxiproxy", "--listen", "127.0.0.1:" + api,
+        Process toxiproxy = started.add(new ProcessBuilder(RelayJar.command("toxiproxy", "--listen", "127.0.0.1:" + api,
                 "--config", file.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start());
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).contains("proxies from"));
         HttpResponse<String> proxies = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -47,7 +43,7 @@ class ToxicsFileIT {
         assertTrue(toxiproxy.waitFor(20, TimeUnit.SECONDS));
 
         Files.writeString(file, "[{\"name\": \"db\", \"upstream\": \"127.0.0.1:9\", \"toxics\": [{\"type\": \"lag\"}]}]");
-        Process bad = started.add(new ProcessBuilder(command("toxiproxy", "--listen", "127.0.0.1:0", "--config",
+        Process bad = started.add(new ProcessBuilder(RelayJar.command("toxiproxy", "--listen", "127.0.0.1:0", "--config",
                 file.toString())).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
         assertTrue(bad.waitFor(30, TimeUnit.SECONDS));
         String stderr = new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -69,7 +65,7 @@ class ToxicsFileIT {
                     toxics:
                       - {type: latency, attributes: {latency: 100}, after: soon}
                 """);
-        Process validate = started.add(new ProcessBuilder(command("validate", config.toString()))
+        Process validate = started.add(new ProcessBuilder(RelayJar.command("validate", config.toString()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
         assertTrue(validate.waitFor(30, TimeUnit.SECONDS));
         String stderr = new String(validate.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -77,18 +73,4 @@ class ToxicsFileIT {
         assertTrue(stderr.startsWith(config + ":6:60: toxics.after: "), stderr);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress("127.0.0.1", 0));
-            return probe.getLocalPort();
-        }
-    }
-
-    private static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("relay.jar", "target/relay.jar")));
-        command.addAll(List.of(args));
-        return command;
-    }
 }

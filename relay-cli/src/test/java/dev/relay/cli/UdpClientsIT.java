@@ -4,12 +4,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -39,7 +35,7 @@ class UdpClientsIT {
     void digThroughRelayToDnsmasqAndLoggerThroughRelayToASyslogReceiver() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/dig")) && Files.isExecutable(Path.of("/usr/sbin/dnsmasq"))
                 && Files.isExecutable(Path.of("/usr/bin/logger")), "dig, dnsmasq and logger are installed by .ci/run");
-        int dnsPort = freeUdpPort();
+        int dnsPort = RelayJar.freeUdpPort();
         Path dnsLog = Files.createTempFile("dnsmasq", ".log");
         started.add(new ProcessBuilder("/usr/sbin/dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--no-resolv",
                 "--no-hosts", "--bind-interfaces", "--listen-address=127.0.0.1", "--port=" + dnsPort,
@@ -48,9 +44,9 @@ class UdpClientsIT {
 
         try (DatagramSocket syslog = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             syslog.setSoTimeout(10_000);
-            int relayDns = freeUdpPort();
-            int relaySyslog = freeUdpPort();
-            int admin = freeTcpPort();
+            int relayDns = RelayJar.freeUdpPort();
+            int relaySyslog = RelayJar.freeUdpPort();
+            int admin = RelayJar.freeTcpPort();
             Path config = Files.createTempFile("relay", ".yaml");
             Files.writeString(config, """
                     admin: {listen: 127.0.0.1:%d}
@@ -67,7 +63,7 @@ class UdpClientsIT {
                         upstreams: [127.0.0.1:%d]
                     """.formatted(admin, relayDns, dnsPort, relaySyslog, syslog.getLocalPort()));
             Path relayLog = Files.createTempFile("relay", ".log");
-            Process relay = started.add(new ProcessBuilder(command("run", "--config", config.toString()))
+            Process relay = started.add(new ProcessBuilder(RelayJar.command("run", "--config", config.toString()))
                     .redirectErrorStream(true).redirectOutput(relayLog.toFile()).start());
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(relayLog).contains("udp route syslog listening"));
 
@@ -115,24 +111,4 @@ class UdpClientsIT {
         return response.body();
     }
 
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress("127.0.0.1", 0));
-            return probe.getLocalPort();
-        }
-    }
-
-    private static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("relay.jar", "target/relay.jar")));
-        command.addAll(List.of(args));
-        return command;
-    }
 }

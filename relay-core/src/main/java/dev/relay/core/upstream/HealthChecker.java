@@ -12,7 +12,6 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.SocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Active TCP checks for one pool: every interval, a connect to each upstream that must succeed within the
@@ -21,7 +20,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HealthChecker implements AutoCloseable {
 
-    private final UpstreamPool pool;
     private final HealthCheckConfig health;
     private final EventLoop loop;
     private final Transport transport;
@@ -31,7 +29,6 @@ public final class HealthChecker implements AutoCloseable {
 
     private HealthChecker(UpstreamPool pool, EventLoop loop, Transport transport,
                           AddressResolverGroup<? extends SocketAddress> resolver) {
-        this.pool = pool;
         this.health = pool.route().healthCheck();
         this.loop = loop;
         this.transport = transport;
@@ -45,15 +42,8 @@ public final class HealthChecker implements AutoCloseable {
             return null;
         }
         HealthChecker checker = new HealthChecker(pool, loop, transport, resolver);
-        long every = checker.health.interval().toMillis();
-        checker.schedule = loop.scheduleAtFixedRate(checker::checkAll, 0, every, TimeUnit.MILLISECONDS);
+        checker.schedule = CheckRounds.start(pool, loop, checker::check);
         return checker;
-    }
-
-    private void checkAll() {
-        for (Upstream upstream : pool.members()) {
-            check(upstream);
-        }
     }
 
     private void check(Upstream upstream) {

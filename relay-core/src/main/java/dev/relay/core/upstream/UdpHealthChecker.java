@@ -28,7 +28,6 @@ import java.util.function.Consumer;
  */
 public final class UdpHealthChecker implements AutoCloseable {
 
-    private final UpstreamPool pool;
     private final HealthCheckConfig health;
     private final EventLoop loop;
     private final Transport transport;
@@ -41,7 +40,6 @@ public final class UdpHealthChecker implements AutoCloseable {
     private UdpHealthChecker(UpstreamPool pool, EventLoop loop, Transport transport,
                              AddressResolverGroup<? extends SocketAddress> resolver, Consumer<Channel> opened) {
         this.opened = opened;
-        this.pool = pool;
         this.health = pool.route().healthCheck();
         this.loop = loop;
         this.transport = transport;
@@ -60,15 +58,8 @@ public final class UdpHealthChecker implements AutoCloseable {
             return null;
         }
         UdpHealthChecker checker = new UdpHealthChecker(pool, loop, transport, resolver, opened);
-        long every = checker.health.interval().toMillis();
-        checker.schedule = loop.scheduleAtFixedRate(checker::checkAll, 0, every, TimeUnit.MILLISECONDS);
+        checker.schedule = CheckRounds.start(pool, loop, checker::check);
         return checker;
-    }
-
-    private void checkAll() {
-        for (Upstream upstream : pool.members()) {
-            check(upstream);
-        }
     }
 
     private void check(Upstream upstream) {
