@@ -49,6 +49,10 @@ import java.util.function.Supplier;
  * <p>A facade: the routes, their listeners and health checks are a {@link RouteTable}, the loops and resolvers
  * {@link IoLoops}, the certificate polling a {@link CertificateWatcher}, the end of a stop is {@link Stop}; this class starts them, serializes the changes
  * (start, reload, certificate checks, close) under its lock, and answers the queries.
+ *
+ * <p>It runs over 300 lines on purpose: it is the one object an embedder and the admin API hold, so every query and
+ * every change has its (short) method here, each handing its work to the TCP routes ({@link RouteTable}), the UDP
+ * routes ({@link dev.relay.core.udp.UdpRoutes}) or the pieces above.
  */
 public final class RelayServer implements AutoCloseable, RelayControl {
 

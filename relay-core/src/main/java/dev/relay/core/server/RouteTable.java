@@ -16,6 +16,7 @@ import dev.relay.core.proxy.RelayConnection;
 import dev.relay.core.proxy.RouteContext;
 import dev.relay.core.tls.CertificateFiles;
 import dev.relay.core.transport.Transport;
+import dev.relay.core.upstream.ChecksByRoute;
 import dev.relay.core.upstream.HealthChecker;
 import dev.relay.core.upstream.UpstreamPool;
 import io.netty.channel.EventLoopGroup;
@@ -62,7 +63,7 @@ public final class RouteTable {
     private final CertificateFiles certificateFiles = new CertificateFiles();
     // Changed only by apply and stopListening, under the server's lock.
     private final Map<Endpoint, Listener> listeners = new LinkedHashMap<>();
-    private final Map<String, HealthChecker> checkers = new LinkedHashMap<>();
+    private final ChecksByRoute checkers = new ChecksByRoute();
     // Replaced whole, read without a lock.
     private volatile Map<String, RouteContext> routes = Map.of();
     private volatile Map<Endpoint, Listener> listenerView = Map.of();
@@ -149,7 +150,8 @@ public final class RouteTable {
         next.routes().forEach(route -> certificateFiles.changed(route.name(), CertificateFiles.of(route)));
         routes = Collections.unmodifiableMap(new LinkedHashMap<>(nextRoutes));
         listenerView = Map.copyOf(listeners);
-        restartHealthChecks(added, changed, removed);
+        checkers.restart(added, changed, removed, name -> HealthChecker.start(routes.get(name).state().pool(),
+                ioGroup.next(), transport, resolver));
         added.forEach(name -> logStarted(next.route(name).orElseThrow()));
         return new ReloadResult(added, changed, removed, List.of());
     }
@@ -196,26 +198,6 @@ public final class RouteTable {
             bound.put(endpoint, listener);
         }
         return bound;
-    }
-
-    private void restartHealthChecks(List<String> added, List<String> changed, List<String> removed) {
-        List<String> stale = new ArrayList<>(changed);
-        stale.addAll(removed);
-        for (String name : stale) {
-            HealthChecker checker = checkers.remove(name);
-            if (checker != null) {
-                checker.close();
-            }
-        }
-        List<String> fresh = new ArrayList<>(added);
-        fresh.addAll(changed);
-        for (String name : fresh) {
-            HealthChecker checker = HealthChecker.start(routes.get(name).state().pool(), ioGroup.next(), transport,
-                    resolver);
-            if (checker != null) {
-                checkers.put(name, checker);
-            }
-        }
     }
 
     /** A removed route's connections may finish for up to {@code within}; the ones still open then are closed. */
@@ -303,8 +285,7 @@ public final class RouteTable {
     /** The same; with {@code keepFiles}, Unix sockets' files stay (a hand-over gave them to another process). */
     public void stopListening(boolean keepFiles) {
         listeners.values().forEach(keepFiles ? Listener::closeKeepingFiles : Listener::close);
-        checkers.values().forEach(HealthChecker::close);
-        checkers.clear();
+        checkers.closeAll();
     }
 
     /** Ends what the routes hold beyond their connections (capture files): the last step of a stop. */

@@ -1,7 +1,6 @@
 package dev.relay.core.toxic;
 
 import dev.relay.core.config.Toxic;
-import dev.relay.core.config.ToxicType;
 
 import dev.relay.core.base.Direction;
 import dev.relay.core.config.ConfigException;

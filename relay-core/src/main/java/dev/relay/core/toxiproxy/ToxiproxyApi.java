@@ -1,33 +1,22 @@
 package dev.relay.core.toxiproxy;
 
-import dev.relay.core.config.Cidr;
-import dev.relay.core.config.ConfigException;
-import dev.relay.core.config.Durations;
 import dev.relay.core.config.Endpoint;
-import dev.relay.core.config.ToxicSchedule;
-import dev.relay.core.config.ToxicScope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.core.RelayServer;
-import dev.relay.core.base.Direction;
 import dev.relay.core.base.RelayStartException;
 import dev.relay.core.http.HttpError;
 import dev.relay.core.http.Reply;
 import dev.relay.core.http.Request;
 import dev.relay.core.http.Routes;
 import dev.relay.core.config.Toxic;
-import dev.relay.core.config.ToxicType;
 import dev.relay.core.toxiproxy.ProxyRegistry.Proxy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Toxiproxy's HTTP API over a relay: proxies are routes ({@link ProxyRegistry}), toxics are the routes' toxics,
@@ -75,11 +64,11 @@ final class ToxiproxyApi {
                 }))
                 .add("GET", "/proxies/{proxy}/toxics", guarded(request -> {
                     ArrayNode list = JSON.createArrayNode();
-                    proxy(request).toxics.forEach(t -> list.add(view(t)));
+                    proxy(request).toxics.forEach(t -> list.add(ToxicJson.view(t)));
                     return json(200, list);
                 }))
                 .add("POST", "/proxies/{proxy}/toxics", guarded(this::addToxic))
-                .add("GET", "/proxies/{proxy}/toxics/{toxic}", guarded(request -> json(200, view(
+                .add("GET", "/proxies/{proxy}/toxics/{toxic}", guarded(request -> json(200, ToxicJson.view(
                         proxy(request).toxics.get(toxicAt(request))))))
                 .add("POST", "/proxies/{proxy}/toxics/{toxic}", guarded(this::updateToxic))
                 .add("PATCH", "/proxies/{proxy}/toxics/{toxic}", guarded(this::updateToxic))
@@ -138,22 +127,22 @@ final class ToxiproxyApi {
 
     private Reply addToxic(Request request) {
         Proxy proxy = proxy(request);
-        Toxic toxic = toxic(JsonFields.read(request.body()), null);
+        Toxic toxic = ToxicJson.toxic(JsonFields.read(request.body()), null);
         if (proxy.toxics.stream().anyMatch(t -> t.name().equals(toxic.name()))) {
             throw new HttpError(409, "toxic already exists");
         }
         proxy.toxics.add(toxic);
         proxies.sync(proxy);
-        return json(200, view(toxic));
+        return json(200, ToxicJson.view(toxic));
     }
 
     private Reply updateToxic(Request request) {
         Proxy proxy = proxy(request);
         int at = toxicAt(request);
-        Toxic updated = toxic(JsonFields.read(request.body()), proxy.toxics.get(at));
+        Toxic updated = ToxicJson.toxic(JsonFields.read(request.body()), proxy.toxics.get(at));
         proxy.toxics.set(at, updated);
         proxies.sync(proxy);
-        return json(200, view(updated));
+        return json(200, ToxicJson.view(updated));
     }
 
     /** Where the request's toxic is in its proxy's list; Toxiproxy's 404 when it has none of that name. */
@@ -207,7 +196,7 @@ final class ToxiproxyApi {
         }
         List<Toxic> next = new java.util.ArrayList<>();
         for (JsonNode spec : toxics) {
-            Toxic toxic = toxic(spec, null);
+            Toxic toxic = ToxicJson.toxic(spec, null);
             if (next.stream().anyMatch(t -> t.name().equals(toxic.name()))) {
                 throw new HttpError(409, "toxic already exists");
             }
@@ -228,59 +217,6 @@ final class ToxiproxyApi {
                 JsonFields.bool(spec, "enabled", true));
     }
 
-    /**
-     * A toxic from its JSON; on an update, fields left out keep their {@code current} values. Each field is
-     * checked for its type as Toxiproxy checks it (a string where a number belongs is a bad request body), and a
-     * refusal carries Toxiproxy's own words.
-     */
-    private static Toxic toxic(JsonNode spec, Toxic current) {
-        if (!spec.isObject()) {
-            throw new HttpError(400, "bad request body: expected a JSON object");
-        }
-        ToxicType type = current != null ? current.type() : JsonFields.toxicType(JsonFields.text(spec, "type", ""));
-        Direction stream = current != null && !spec.has("stream") ? current.stream()
-                : JsonFields.stream(JsonFields.text(spec, "stream", "downstream"));
-        double toxicity = spec.has("toxicity") ? JsonFields.number(spec.get("toxicity"), "toxicity").doubleValue()
-                : current != null ? current.toxicity() : 1.0;
-        if (toxicity < 0 || toxicity > 1) {
-            throw new HttpError(400, "bad request body: toxicity must be from 0 to 1");
-        }
-        String name = current != null ? current.name()
-                : JsonFields.text(spec, "name", type.label() + "_" + stream.name().toLowerCase(Locale.ROOT));
-        Map<String, Long> attributes = new LinkedHashMap<>(current == null ? Map.of() : current.attributes());
-        JsonNode given = spec.path("attributes");
-        if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
-            throw new HttpError(400, "bad request body: attributes must be an object");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            attributes.put(entry.getKey(), JsonFields.number(entry.getValue(), "attributes." + entry.getKey()).longValue());
-        }
-        ToxicScope scope = current != null ? current.scope() : ToxicScope.EVERYONE;
-        ToxicSchedule schedule = current != null ? current.schedule() : ToxicSchedule.ALWAYS;
-        try {
-            // relay's own fields, beside Toxiproxy's: a toxic for some clients or one upstream, and on a schedule.
-            if (spec.has("clients") || spec.has("upstream")) {
-                List<Cidr> clients = new java.util.ArrayList<>();
-                spec.path("clients").forEach(c -> clients.add(Cidr.parse(c.asText())));
-                scope = new ToxicScope(spec.has("clients") ? clients : scope.clients(),
-                        spec.has("upstream") ? Endpoint.parse(spec.get("upstream").asText()) : scope.upstream());
-            }
-            if (spec.has("after") || spec.has("for") || spec.has("every")) {
-                schedule = new ToxicSchedule(duration(spec, "after", schedule.after()),
-                        duration(spec, "for", schedule.duration()), duration(spec, "every", schedule.every()));
-            }
-            return new Toxic(name.isEmpty() ? type.label() + "_" + stream.name().toLowerCase(Locale.ROOT) : name,
-                    type, stream, toxicity, attributes, scope, schedule);
-        } catch (ConfigException e) {
-            throw new HttpError(400, "bad request body: " + e.getMessage());
-        }
-    }
-
-    private static java.time.Duration duration(JsonNode spec, String field, java.time.Duration otherwise) {
-        return spec.has(field) ? Durations.parse(spec.get(field).asText()) : otherwise;
-    }
-
     private ObjectNode view(Proxy p) {
         ObjectNode node = JSON.createObjectNode();
         node.put("name", p.name);
@@ -288,31 +224,9 @@ final class ToxiproxyApi {
         node.put("upstream", p.upstream);
         node.put("enabled", p.enabled);
         ArrayNode toxics = node.putArray("toxics");
-        p.toxics.forEach(t -> toxics.add(view(t)));
+        p.toxics.forEach(t -> toxics.add(ToxicJson.view(t)));
         return node;
     }
 
-    private static ObjectNode view(Toxic t) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("name", t.name());
-        node.put("type", t.type().label());
-        node.put("stream", t.stream().name().toLowerCase(Locale.ROOT));
-        node.put("toxicity", (float) t.toxicity());
-        ObjectNode attributes = node.putObject("attributes");
-        t.attributes().forEach(attributes::put);
-        // relay's own fields only where set, so a Toxiproxy client sees the JSON it knows.
-        if (!t.scope().clients().isEmpty()) {
-            ArrayNode clients = node.putArray("clients");
-            t.scope().clients().forEach(c -> clients.add(c.toString()));
-        }
-        if (t.scope().upstream() != null) {
-            node.put("upstream", t.scope().upstream().toString());
-        }
-        if (!t.schedule().always()) {
-            node.put("after", Durations.format(t.schedule().after()));
-            node.put("for", Durations.format(t.schedule().duration()));
-            node.put("every", Durations.format(t.schedule().every()));
-        }
-        return node;
-    }
+
 }

@@ -7,6 +7,7 @@ import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.handover.InheritedSockets;
 import dev.relay.core.transport.Transport;
+import dev.relay.core.upstream.ChecksByRoute;
 import dev.relay.core.upstream.UdpHealthChecker;
 import dev.relay.core.upstream.UpstreamPool;
 import io.netty.channel.EventLoopGroup;
@@ -59,7 +60,7 @@ public final class UdpRoutes {
     private final ChannelGroup sockets = new DefaultChannelGroup("udp", GlobalEventExecutor.INSTANCE);
     // Changed only under the server's lock.
     private final Map<Endpoint, UdpListener> listeners = new LinkedHashMap<>();
-    private final Map<String, UdpHealthChecker> checkers = new LinkedHashMap<>();
+    private final ChecksByRoute checkers = new ChecksByRoute();
     // Replaced whole, read without a lock.
     private volatile Map<String, UdpRoute> routes = Map.of();
     private volatile Map<Endpoint, UdpListener> listenerView = Map.of();
@@ -161,7 +162,8 @@ public final class UdpRoutes {
                 name, routes.get(name).openSessions(), next.drainTimeout().toMillis()));
         routes = Collections.unmodifiableMap(nextRoutes);
         listenerView = Map.copyOf(listeners);
-        restartHealthChecks(added, changed, removed);
+        checkers.restart(added, changed, removed, name -> UdpHealthChecker.start(nextRoutes.get(name).state().pool(),
+                group.next(), transport, resolver, sockets::add));
         added.forEach(name -> logStarted(nextRoutes.get(name)));
         return new Changes(added, changed, removed);
     }
@@ -183,27 +185,6 @@ public final class UdpRoutes {
                 transport.kind());
     }
 
-    private void restartHealthChecks(List<String> added, List<String> changed, List<String> removed) {
-        for (String name : concat(changed, removed)) {
-            UdpHealthChecker checker = checkers.remove(name);
-            if (checker != null) {
-                checker.close();
-            }
-        }
-        for (String name : concat(added, changed)) {
-            UdpHealthChecker checker = UdpHealthChecker.start(routes.get(name).state().pool(), group.next(),
-                    transport, resolver, sockets::add);
-            if (checker != null) {
-                checkers.put(name, checker);
-            }
-        }
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
-    }
 
     /** Every UDP listen socket of the running routes (several per address with SO_REUSEPORT). */
     public List<io.netty.channel.Channel> listenerChannels() {
@@ -244,8 +225,7 @@ public final class UdpRoutes {
      * closes once its sessions have ended or {@code within} is up. Returns what completes when all are closed.
      */
     public CompletableFuture<Void> drain(Duration within) {
-        checkers.values().forEach(UdpHealthChecker::close);
-        checkers.clear();
+        checkers.closeAll();
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (UdpListener listener : all()) {
             listener.drain(within.toNanos());
@@ -280,8 +260,7 @@ public final class UdpRoutes {
 
     /** The last step of a stop, before the loops end: closes every UDP socket left and waits a moment for them. */
     public void closeSockets() {
-        checkers.values().forEach(UdpHealthChecker::close);
-        checkers.clear();
+        checkers.closeAll();
         sockets.close().awaitUninterruptibly(FORCED_CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 

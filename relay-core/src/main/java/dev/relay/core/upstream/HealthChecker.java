@@ -18,7 +18,7 @@ import java.net.SocketAddress;
  * timeout, then is closed. Runs on one event loop and never blocks it: connects and name lookups are
  * asynchronous.
  */
-public final class HealthChecker implements AutoCloseable {
+public final class HealthChecker implements ActiveChecks {
 
     private final HealthCheckConfig health;
     private final EventLoop loop;

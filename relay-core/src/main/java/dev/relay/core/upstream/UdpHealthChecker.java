@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * statsd or game server's ping); without it, the datagram is empty and only an ICMP "port unreachable" (nothing
  * listens there) fails the check. Runs on one event loop and never blocks it.
  */
-public final class UdpHealthChecker implements AutoCloseable {
+public final class UdpHealthChecker implements ActiveChecks {
 
     private final HealthCheckConfig health;
     private final EventLoop loop;

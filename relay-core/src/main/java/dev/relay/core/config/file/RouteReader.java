@@ -19,11 +19,7 @@ import dev.relay.core.config.UpstreamTlsConfig;
 import dev.relay.core.config.ServerNames;
 import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.config.UdpOptions;
-import dev.relay.core.base.Direction;
 import dev.relay.core.config.Toxic;
-import dev.relay.core.config.ToxicSchedule;
-import dev.relay.core.config.ToxicScope;
-import dev.relay.core.config.ToxicType;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
@@ -49,9 +45,12 @@ final class RouteReader {
     private final Problems problems;
     private final Records records;
 
+    private final ToxicReader toxicReader;
+
     RouteReader(Problems problems) {
         this.problems = problems;
         this.records = new Records(problems);
+        this.toxicReader = new ToxicReader(problems);
     }
 
     private CaptureConfig capture(Section c) {
@@ -147,7 +146,7 @@ final class RouteReader {
         TlsConfig tls = tls(route.section("tls"));
         UpstreamTlsConfig upstreamTls = upstreamTls(route.section("upstream_tls"));
         ServerNames serverNames = serverNames(route);
-        List<Toxic> toxics = toxics(route);
+        List<Toxic> toxics = toxicReader.toxics(route);
         String routeName = name;
         claims.add(new ListenerSharing.Claim(routeName, listen, serverNames, proxyProtocol, protocol));
         if (problems.count() > problemsBefore) {
@@ -196,53 +195,6 @@ final class RouteReader {
         int weight = u.integer("weight", UpstreamConfig.DEFAULT_WEIGHT);
         boolean backup = u.bool("backup", false);
         return address == null ? null : records.build(u.value("weight"), () -> new UpstreamConfig(address, weight, backup));
-    }
-    /** The route's {@code toxics:}, each checked at its own place; Toxiproxy's names, with scope and schedule. */
-    private List<Toxic> toxics(Section route) {
-        List<Toxic> toxics = new ArrayList<>();
-        for (Node item : route.list("toxics")) {
-            Section t = Section.of(item, "a toxic", "toxics.", null, problems).allowOnly("a toxic", "name", "type",
-                    "stream", "toxicity", "attributes", "clients", "upstream", "after", "for", "every");
-            int problemsBefore = problems.count();
-            ToxicType type = t.scalar("type", null, ToxicType::parse);
-            if (t.value("type") == null) {
-                problems.at(item, "toxics: every toxic needs a type (" + String.join(", ",
-                        java.util.Arrays.stream(ToxicType.values()).map(ToxicType::label).toList()) + ")");
-            }
-            Direction stream = t.scalar("stream", Direction.DOWNSTREAM, ToxicFields::stream);
-            String name = t.string("name", type == null ? "" : type.label() + "_"
-                    + stream.name().toLowerCase(java.util.Locale.ROOT));
-            double toxicity = t.scalar("toxicity", 1.0, ToxicFields::toxicity);
-            Map<String, Long> attributes = attributes(t.section("attributes"), type);
-            List<Cidr> clients = t.listOf("clients", Cidr::parse);
-            Endpoint upstream = t.scalar("upstream", null, Endpoint::parse);
-            var after = t.duration("after", java.time.Duration.ZERO);
-            var duration = t.duration("for", java.time.Duration.ZERO);
-            var every = t.duration("every", java.time.Duration.ZERO);
-            if (type == null || problems.count() > problemsBefore) {
-                continue;
-            }
-            Toxic toxic = records.build(item, () -> new Toxic(name, type, stream, toxicity, attributes,
-                    new ToxicScope(clients, upstream), new ToxicSchedule(after, duration, every)));
-            if (toxic != null) {
-                toxics.add(toxic);
-            }
-        }
-        return toxics;
-    }
-    private Map<String, Long> attributes(Section a, ToxicType type) {
-        Map<String, Long> attributes = new java.util.LinkedHashMap<>();
-        if (a.node() == null || type == null) {
-            return attributes;
-        }
-        a.allowOnly("attributes of " + type.label(), type.defaults().keySet().stream().sorted().toArray(String[]::new));
-        for (String key : type.defaults().keySet()) {
-            long value = a.scalar(key, -1L, ToxicFields::attribute);
-            if (value >= 0) {
-                attributes.put(key, value);
-            }
-        }
-        return attributes;
     }
     private UdpOptions udpOptions(Section route) {
         UdpOptions d = UdpOptions.DEFAULT;
