@@ -54,6 +54,20 @@ final class RelayJar {
         }
     }
 
+    /** A loopback port free a moment ago for both UDP and TCP (a DNS server listens on both). */
+    static int freeUdpAndTcpPort() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = freeUdpPort();
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.bind(new InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException e) {
+                // taken on TCP: another
+            }
+        }
+        throw new IOException("no loopback port free for both UDP and TCP in 50 tries");
+    }
+
     /** A loopback UDP port free a moment ago. */
     static int freeUdpPort() throws IOException {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

@@ -35,7 +35,7 @@ class UdpClientsIT {
     void digThroughRelayToDnsmasqAndLoggerThroughRelayToASyslogReceiver() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/dig")) && Files.isExecutable(Path.of("/usr/sbin/dnsmasq"))
                 && Files.isExecutable(Path.of("/usr/bin/logger")), "dig, dnsmasq and logger are installed by .ci/run");
-        int dnsPort = RelayJar.freeUdpPort();
+        int dnsPort = RelayJar.freeUdpAndTcpPort();
         Path dnsLog = Files.createTempFile("dnsmasq", ".log");
         started.add(new ProcessBuilder("/usr/sbin/dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--no-resolv",
                 "--no-hosts", "--bind-interfaces", "--listen-address=127.0.0.1", "--port=" + dnsPort,
