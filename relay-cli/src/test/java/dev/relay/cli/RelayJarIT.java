@@ -77,13 +77,13 @@ class RelayJarIT {
                 "127.0.0.1:" + echoPort, "--responses", "2");
         int relayPort = RelayJar.awaitPort(relayLog);
 
-        Result hello = runToEnd(null, "send", "--udp", "--quiet", "300ms", "--target", "127.0.0.1:" + relayPort, "Hello!");
+        Result hello = runToEnd(null, "send", "--udp", "--quiet", "2s", "--target", "127.0.0.1:" + relayPort, "Hello!");
         assertEquals(0, hello.exit(), hello.stderr());
         assertEquals("Hello!\n", new String(hello.stdout(), StandardCharsets.UTF_8));
 
         Path lines = Files.createTempFile("lines", ".txt");
         Files.writeString(lines, "one\ntwo\n");
-        Result two = runToEnd(lines, "send", "--udp", "--quiet", "300ms", "--target", "127.0.0.1:" + relayPort);
+        Result two = runToEnd(lines, "send", "--udp", "--quiet", "2s", "--target", "127.0.0.1:" + relayPort);
         assertEquals(0, two.exit(), two.stderr());
         assertEquals("one\ntwo\n", new String(two.stdout(), StandardCharsets.UTF_8), "a datagram per line, each answered");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(relayLog).contains("reason=responses"));
