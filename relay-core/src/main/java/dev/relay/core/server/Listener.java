@@ -1,5 +1,6 @@
 package dev.relay.core.server;
 
+import dev.relay.core.config.Endpoint;
 import dev.relay.core.proxy.ListenerRoutes;
 import io.netty.channel.Channel;
 
@@ -12,10 +13,12 @@ import java.util.List;
  */
 final class Listener {
 
+    private final Endpoint endpoint;
     private volatile ListenerRoutes routes;
     private List<Channel> channels = List.of();
 
-    Listener(ListenerRoutes routes) {
+    Listener(Endpoint endpoint, ListenerRoutes routes) {
+        this.endpoint = endpoint;
         this.routes = routes;
     }
 
@@ -36,8 +39,13 @@ final class Listener {
         channels = List.copyOf(value);
     }
 
+    /**
+     * Where it listens: the bound address, or for a Unix socket passed to this process (whose channel Netty cannot
+     * ask), its path.
+     */
     SocketAddress localAddress() {
-        return channels.get(0).localAddress();
+        SocketAddress bound = channels.get(0).localAddress();
+        return bound != null ? bound : endpoint.toSocketAddress();
     }
 
     void close() {

@@ -188,7 +188,7 @@ public final class RouteTable {
             if (listeners.containsKey(endpoint)) {
                 continue;
             }
-            Listener listener = new Listener(entry.getValue());
+            Listener listener = new Listener(endpoint, entry.getValue());
             try {
                 listener.bound(binder.bind(endpoint, listener::routes, next));
             } catch (RuntimeException e) {
