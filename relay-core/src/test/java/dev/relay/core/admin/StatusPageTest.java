@@ -54,8 +54,12 @@ class StatusPageTest {
         Path tokenFile = withToken ? Files.writeString(dir.resolve("token"), "page-token\n") : null;
         String fragment = withToken ? "#token=page-token" : "";
         try (PlainServer upstream = Loopback.identityServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 7);
+             java.net.DatagramSocket udpUpstream = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
              TestRelay relay = TestRelay.start(ServerConfig.of(RouteConfig.builder("web")
-                             .listen(Endpoint.parse("127.0.0.1:0")).upstream(Loopback.endpoint(upstream.address())).build())
+                             .listen(Endpoint.parse("127.0.0.1:0")).upstream(Loopback.endpoint(upstream.address())).build(),
+                             RouteConfig.builder("dns").protocol(dev.relay.core.config.Protocol.UDP)
+                                     .listen(Endpoint.parse("127.0.0.1:0"))
+                                     .upstream(Endpoint.parse("127.0.0.1:" + udpUpstream.getLocalPort())).build())
                      .with(TransportKind.NIO, 2, Duration.ofSeconds(2))
                      .withAdmin(new AdminConfig(Endpoint.parse("127.0.0.1:0"), tokenFile)))) {
             List<SocketChannel> clients = new ArrayList<>();
@@ -69,6 +73,13 @@ class StatusPageTest {
                 }
                 AdminClient admin = withToken ? new AdminClient(relay.server().adminAddress(), "page-token")
                         : new AdminClient(relay.server().adminAddress());
+                try (java.net.DatagramSocket udpClient = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                    byte[] query = "query".getBytes(StandardCharsets.UTF_8);
+                    udpClient.send(new java.net.DatagramPacket(query, query.length,
+                            (InetSocketAddress) relay.server().localAddresses("dns").get(0)));
+                    udpUpstream.setSoTimeout(5_000);
+                    udpUpstream.receive(new java.net.DatagramPacket(new byte[64], 64));
+                }
                 JsonNode web = new ObjectMapper().readTree(admin.get("/api/routes").body()).get("routes").get(0);
 
                 String dom = chromium("--dump-dom", admin.base() + "/" + fragment);
@@ -77,6 +88,8 @@ class StatusPageTest {
                 assertEquals("2.9 KiB", field(dom, "bytes_up"), "3,000 bytes sent");
                 assertEquals("2.9 KiB", field(dom, "bytes_down"), "and as many echoed");
                 assertTrue(dom.contains("class=\"dot up\""), "the upstream shows as up");
+                assertEquals("1", field(dom, "dns", "accepted"), "a UDP route shows its sessions");
+                assertEquals("1 / 0", field(dom, "dns", "datagrams"));
 
                 Path shot = Path.of("target", "status-page.png").toAbsolutePath();
                 Files.deleteIfExists(shot);
@@ -91,7 +104,11 @@ class StatusPageTest {
     }
 
     private static String field(String dom, String name) {
-        Matcher m = Pattern.compile("data-route=\"web\" data-field=\"" + name + "\">([^<]*)<").matcher(dom);
+        return field(dom, "web", name);
+    }
+
+    private static String field(String dom, String route, String name) {
+        Matcher m = Pattern.compile("data-route=\"" + route + "\" data-field=\"" + name + "\">([^<]*)<").matcher(dom);
         assertTrue(m.find(), "the page shows " + name);
         return m.group(1);
     }
