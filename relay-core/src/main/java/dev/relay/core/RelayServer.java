@@ -1,5 +1,8 @@
 package dev.relay.core;
 
+import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import io.netty.channel.Channel;
 import dev.relay.core.access.AccessLog;
 import dev.relay.core.access.UdpAccessLog;
 import dev.relay.core.admin.AdminServer;
@@ -266,8 +269,8 @@ public final class RelayServer implements AutoCloseable, RelayControl {
      * Every listening socket the routes serve, TCP, Unix and UDP: what a hand-over passes to the next process. Read
      * under the server's lock, so that no reload is half done.
      */
-    public synchronized List<io.netty.channel.Channel> listeningSockets() {
-        List<io.netty.channel.Channel> all = new java.util.ArrayList<>(table.listenerChannels());
+    public synchronized List<Channel> listeningSockets() {
+        List<Channel> all = new ArrayList<>(table.listenerChannels());
         all.addAll(udp.listenerChannels());
         return all;
     }
@@ -280,7 +283,7 @@ public final class RelayServer implements AutoCloseable, RelayControl {
 
     /** Every route's toxics, by route name, TCP and UDP. */
     private Map<String, ToxicSet> toxicSets() {
-        Map<String, ToxicSet> sets = new java.util.LinkedHashMap<>();
+        Map<String, ToxicSet> sets = new LinkedHashMap<>();
         table.routes().forEach((name, route) -> sets.put(name, route.toxics()));
         udp.routes().forEach((name, route) -> sets.put(name, route.toxics()));
         return sets;

@@ -1,5 +1,6 @@
 package dev.relay.core.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
 final class UdpRouteRules {
 
     /** Sessions of datagram protocols are short: a minute, as nginx and Envoy have it, not TCP's hour. */
-    static final java.time.Duration DEFAULT_IDLE = java.time.Duration.ofSeconds(60);
+    static final Duration DEFAULT_IDLE = Duration.ofSeconds(60);
 
     private UdpRouteRules() {
     }

@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.config.Endpoint;
 import dev.relay.core.proxyheader.ClientAddress;
 import dev.relay.core.base.Direction;
 
@@ -159,7 +160,7 @@ public final class RelayConnection implements ChannelFutureListener, ToxicTarget
     }
 
     @Override
-    public dev.relay.core.config.Endpoint toxicUpstream() {
+    public Endpoint toxicUpstream() {
         return dialed == null ? null : dialed.address();
     }
 

@@ -1,5 +1,6 @@
 package dev.relay.core.server;
 
+import io.netty.channel.Channel;
 import dev.relay.core.base.Addresses;
 import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Endpoint;
@@ -230,7 +231,7 @@ public final class RouteTable {
     }
 
     /** Every listening socket of the running routes (several per address with SO_REUSEPORT). */
-    public List<io.netty.channel.Channel> listenerChannels() {
+    public List<Channel> listenerChannels() {
         return listenerView.values().stream().flatMap(listener -> listener.channels().stream()).toList();
     }
 

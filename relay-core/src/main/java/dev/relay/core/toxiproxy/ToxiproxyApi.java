@@ -1,5 +1,6 @@
 package dev.relay.core.toxiproxy;
 
+import java.util.ArrayList;
 import dev.relay.core.config.Endpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -194,7 +195,7 @@ final class ToxiproxyApi {
         if (!toxics.isArray()) {
             throw new HttpError(400, "bad request body: " + proxy.name + ": toxics must be a list");
         }
-        List<Toxic> next = new java.util.ArrayList<>();
+        List<Toxic> next = new ArrayList<>();
         for (JsonNode spec : toxics) {
             Toxic toxic = ToxicJson.toxic(spec, null);
             if (next.stream().anyMatch(t -> t.name().equals(toxic.name()))) {

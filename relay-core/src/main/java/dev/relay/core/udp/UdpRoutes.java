@@ -1,5 +1,7 @@
 package dev.relay.core.udp;
 
+import io.netty.channel.Channel;
+import dev.relay.core.config.Durations;
 import dev.relay.core.base.Addresses;
 import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Endpoint;
@@ -181,13 +183,13 @@ public final class UdpRoutes {
         log.info("udp route {} listening on {} -> {} ({}, idle timeout {}, transport {})", route.name(),
                 localAddresses(route.name()).stream().map(Addresses::format).collect(Collectors.joining(", ")),
                 config.upstreams().stream().map(u -> u.address().toString()).collect(Collectors.joining(", ")),
-                config.balance().label(), dev.relay.core.config.Durations.format(config.timeouts().idle()),
+                config.balance().label(), Durations.format(config.timeouts().idle()),
                 transport.kind());
     }
 
 
     /** Every UDP listen socket of the running routes (several per address with SO_REUSEPORT). */
-    public List<io.netty.channel.Channel> listenerChannels() {
+    public List<Channel> listenerChannels() {
         return listenerView.values().stream().flatMap(listener -> listener.channels().stream()).toList();
     }
 

@@ -1,5 +1,6 @@
 package dev.relay.core.udp;
 
+import dev.relay.core.config.SendProxy;
 import dev.relay.core.base.Addresses;
 import dev.relay.core.base.Direction;
 import dev.relay.core.config.Toxic;
@@ -156,7 +157,7 @@ final class UdpSession {
         int size = data.readableBytes();
         bytesUp += size;
         counters.up(size);
-        if (config.sendProxy() != dev.relay.core.config.SendProxy.NONE) {
+        if (config.sendProxy() != SendProxy.NONE) {
             data = ProxyV2Datagrams.prepend(socket.alloc(), client, listenAddress(), data);
         }
         socket.write(data, socket.voidPromise());

@@ -1,5 +1,6 @@
 package dev.relay.core.config.file;
 
+import java.time.Duration;
 import dev.relay.core.base.Direction;
 import dev.relay.core.config.Cidr;
 import dev.relay.core.config.Endpoint;
@@ -43,9 +44,9 @@ final class ToxicReader {
             Map<String, Long> attributes = attributes(t.section("attributes"), type);
             List<Cidr> clients = t.listOf("clients", Cidr::parse);
             Endpoint upstream = t.scalar("upstream", null, Endpoint::parse);
-            var after = t.duration("after", java.time.Duration.ZERO);
-            var duration = t.duration("for", java.time.Duration.ZERO);
-            var every = t.duration("every", java.time.Duration.ZERO);
+            var after = t.duration("after", Duration.ZERO);
+            var duration = t.duration("for", Duration.ZERO);
+            var every = t.duration("every", Duration.ZERO);
             if (type == null || problems.count() > problemsBefore) {
                 continue;
             }
