@@ -7,6 +7,8 @@ import dev.relay.core.access.AccessLog;
 import dev.relay.core.access.UdpAccessLog;
 import dev.relay.core.admin.AdminServer;
 import dev.relay.core.admin.RelayControl;
+import dev.relay.core.discovery.DiscoveryMetricsExport;
+import dev.relay.core.discovery.DiscoveryStatus;
 import dev.relay.core.base.Counted;
 import dev.relay.core.base.RelayStartException;
 import dev.relay.core.config.RelayConfig;
@@ -34,6 +36,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -92,6 +95,7 @@ public final class RelayServer implements AutoCloseable, RelayControl {
                 udp::pools, hooks.inherited());
         metrics.export(built -> UdpMetricsExport.register(built, () -> udp.routes().values()));
         metrics.export(built -> ToxicMetricsExport.register(built, this::toxicSets));
+        metrics.export(built -> DiscoveryMetricsExport.register(built, this::discoveries));
     }
 
     /** Binds the listener and starts relaying; throws {@link RelayStartException} when it cannot. */
@@ -279,6 +283,24 @@ public final class RelayServer implements AutoCloseable, RelayControl {
     @Override
     public Map<String, UdpRoute> udpRoutes() {
         return udp.routes();
+    }
+
+    /** How the discovery source of {@code route} is doing, when its upstreams are discovered. */
+    @Override
+    public Optional<DiscoveryStatus> discovery(String route) {
+        return table.discoveries().status(route).or(() -> udp.discoveries().status(route));
+    }
+
+    @Override
+    public boolean waitingForUpstreams() {
+        return discoveries().values().stream().anyMatch(status -> !status.answered());
+    }
+
+    /** Every route's discovery status, by route name, TCP and UDP. */
+    private Map<String, DiscoveryStatus> discoveries() {
+        Map<String, DiscoveryStatus> all = new LinkedHashMap<>(table.discoveries().statuses());
+        all.putAll(udp.discoveries().statuses());
+        return all;
     }
 
     /** Every route's toxics, by route name, TCP and UDP. */

@@ -1,5 +1,6 @@
 package dev.relay.core.admin;
 
+import dev.relay.core.discovery.DiscoveryStatus;
 import dev.relay.core.metrics.RelayMetrics;
 import dev.relay.core.proxy.ConnectionRegistry;
 import dev.relay.core.proxy.RouteContext;
@@ -9,6 +10,7 @@ import dev.relay.core.udp.UdpRoute;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the admin API reads of a running relay and asks of it, and no more: the admin knows the relay through this,
@@ -29,6 +31,16 @@ public interface RelayControl {
     List<SocketAddress> localAddresses(String route);
 
     RelayMetrics metrics();
+
+    /** True while a route's discovery source has not answered yet: health answers 503, the relay is not ready. */
+    default boolean waitingForUpstreams() {
+        return false;
+    }
+
+    /** How {@code route}'s discovery source is doing, when its upstreams are discovered. */
+    default Optional<DiscoveryStatus> discovery(String route) {
+        return Optional.empty();
+    }
 
     /** True once the relay is stopping: health answers 503 while connections drain. */
     boolean isStopping();

@@ -1,6 +1,7 @@
 package dev.relay.core.admin;
 
 import dev.relay.core.capture.PcapCapture;
+import dev.relay.core.discovery.DiscoveryStatus;
 import dev.relay.core.http.HttpError;
 import dev.relay.core.http.Reply;
 import dev.relay.core.http.Request;
@@ -46,12 +47,17 @@ final class RouteEndpoints {
     private Views.Routes list() {
         List<Views.Route> routes = new ArrayList<>();
         for (RouteContext route : relay.routes().values()) {
-            routes.add(Views.Route.of(route, relay.localAddresses(route.name()), view(route.capture())));
+            routes.add(Views.Route.of(route, relay.localAddresses(route.name()), view(route.capture()),
+                    discovery(route.name())));
         }
         for (UdpRoute route : relay.udpRoutes().values()) {
-            routes.add(Views.Route.of(route, relay.localAddresses(route.name())));
+            routes.add(Views.Route.of(route, relay.localAddresses(route.name()), discovery(route.name())));
         }
         return new Views.Routes(routes);
+    }
+
+    private DiscoveryStatus.View discovery(String route) {
+        return relay.discovery(route).map(DiscoveryStatus::view).orElse(null);
     }
 
     private static Views.Capture view(PcapCapture capture) {

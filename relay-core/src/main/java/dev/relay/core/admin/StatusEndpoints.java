@@ -7,7 +7,10 @@ import dev.relay.core.http.Routes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
-/** The status page, the Prometheus metrics, and health for load balancers (503 while the relay drains). */
+/**
+ * The status page, the Prometheus metrics, and health for load balancers (503 while the relay drains, or while a
+ * discovered route waits for its first upstreams).
+ */
 final class StatusEndpoints {
 
     private final RelayControl relay;
@@ -22,8 +25,15 @@ final class StatusEndpoints {
         routes.add("GET", "/", request -> Reply.text(200, "text/html; charset=utf-8", statusPage))
                 .add("GET", "/metrics", request -> metrics())
                 .add("GET", "/api/health", request -> {
-                    boolean stopping = relay.isStopping();
-                    return Reply.json(stopping ? 503 : 200, new Views.Health(stopping ? "draining" : "serving"));
+                    if (relay.isStopping()) {
+                        return Reply.json(503, new Views.Health("draining"));
+                    }
+                    // Not ready until every discovered route knows its upstreams: a new instance takes no traffic
+                    // it could only refuse.
+                    if (relay.waitingForUpstreams()) {
+                        return Reply.json(503, new Views.Health("waiting_for_upstreams"));
+                    }
+                    return Reply.json(200, new Views.Health("serving"));
                 });
     }
 

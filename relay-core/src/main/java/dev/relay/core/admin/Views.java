@@ -3,6 +3,7 @@ package dev.relay.core.admin;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.relay.core.config.Durations;
 import dev.relay.core.config.RouteConfig;
+import dev.relay.core.discovery.DiscoveryStatus;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.base.Addresses;
 import dev.relay.core.proxy.ConnectionSummary;
@@ -38,9 +39,11 @@ final class Views {
                  String balance, boolean draining, int openConnections,
                  Map<String, Object> timeouts, Map<String, Integer> limits, Map<String, Long> counters,
                  List<UpstreamView> upstreams, Capture capture,
-                 @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToxicView> toxics) {
+                 @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToxicView> toxics,
+                 @JsonInclude(JsonInclude.Include.NON_NULL) DiscoveryStatus.View discovery) {
 
-        static Route of(RouteContext context, List<SocketAddress> bound, Capture capture) {
+        static Route of(RouteContext context, List<SocketAddress> bound, Capture capture,
+                        DiscoveryStatus.View discovery) {
             RouteConfig config = context.state().config();
             Map<String, Long> counters = new LinkedHashMap<>();
             for (RelayCounter counter : RelayCounter.values()) {
@@ -57,11 +60,11 @@ final class Views {
                     Map.of("max_connections", config.limits().maxConnections(),
                             "max_connections_per_client", config.limits().maxConnectionsPerClient()),
                     counters, context.state().pool().members().stream().map(UpstreamView::of).toList(), capture,
-                    ToxicView.of(context.toxics()));
+                    ToxicView.of(context.toxics()), discovery);
         }
 
         /** A UDP route: its open sessions stand where a TCP route's open connections do, its limits count them. */
-        static Route of(UdpRoute route, List<SocketAddress> bound) {
+        static Route of(UdpRoute route, List<SocketAddress> bound, DiscoveryStatus.View discovery) {
             RouteConfig config = route.state().config();
             UdpCounters c = route.counters();
             Map<String, Long> counters = new LinkedHashMap<>();
@@ -85,19 +88,20 @@ final class Views {
             return new Route(route.name(), "udp", bound.stream().map(Addresses::format).toList(), List.of(),
                     config.balance().label(), false, route.openSessions(), timeouts, limits, counters,
                     route.state().pool().members().stream().map(UpstreamView::of).toList(), null,
-                    ToxicView.of(route.toxics()));
+                    ToxicView.of(route.toxics()), discovery);
         }
     }
 
     record UpstreamView(String address, int weight, boolean backup, boolean healthy, boolean checkedUp,
-                        int activeConnections, long connectAttempts, Map<String, Long> connectFailures) {
+                        boolean draining, int activeConnections, long connectAttempts,
+                        Map<String, Long> connectFailures) {
 
         static UpstreamView of(Upstream u) {
             Map<String, Long> failures = new LinkedHashMap<>();
             for (ConnectFailure reason : ConnectFailure.values()) {
                 failures.put(reason.label(), u.connectFailures(reason));
             }
-            return new UpstreamView(u.name(), u.weight(), u.backup(), u.healthy(), u.checkedUp(),
+            return new UpstreamView(u.name(), u.weight(), u.backup(), u.healthy(), u.checkedUp(), u.draining(),
                     u.activeConnections(), u.connectAttempts(), failures);
         }
     }

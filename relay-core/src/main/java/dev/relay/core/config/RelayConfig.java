@@ -68,7 +68,8 @@ public record RelayConfig(
                 RouteConfig.DEFAULT_BALANCE, HealthCheckConfig.OFF, RouteConfig.DEFAULT_CONNECT_RETRIES,
                 new RouteTimeouts(connectTimeout, idleTimeout, Duration.ZERO), RouteLimits.NONE, Acl.OPEN, hexdump,
                 CaptureConfig.NONE, ProxyProtocolConfig.OFF, SendProxy.NONE, TlsConfig.NONE,
-                UpstreamTlsConfig.OFF, ServerNames.ANY, Protocol.TCP, UdpOptions.DEFAULT, List.of());
+                UpstreamTlsConfig.OFF, ServerNames.ANY, Protocol.TCP, UdpOptions.DEFAULT, List.of(),
+                UpstreamDiscovery.NONE);
         return new ServerConfig(transport, ioThreads, backlog, false, drainTimeout, DnsConfig.DEFAULT, AdminConfig.OFF,
                 AccessLogConfig.OFF, List.of(route), ServerConfig.DEFAULT_CERTIFICATE_CHECK_INTERVAL, true,
                 UnixSocketMode.FROM_UMASK);

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * @param udp            what only a UDP route has: reply and request counts that end a session, the largest datagram
  * @param toxics         faults the route always has, each with its scope and schedule (docs/toxics.md); a reload
  *                       applies a change to open connections too
+ * @param discovery      where the upstreams come from when {@code upstreams} is empty: DNS SRV or Kubernetes
+ *                       (docs/discovery.md); {@link UpstreamDiscovery#NONE} for the written list
  */
 public record RouteConfig(
         String name,
@@ -50,7 +52,8 @@ public record RouteConfig(
         ServerNames serverNames,
         Protocol protocol,
         UdpOptions udp,
-        List<Toxic> toxics) {
+        List<Toxic> toxics,
+        UpstreamDiscovery discovery) {
 
     public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
     public static final int DEFAULT_CONNECT_RETRIES = 2;
@@ -60,8 +63,14 @@ public record RouteConfig(
         Checks.require(name != null && NAME.matcher(name).matches(),
                 "name: \"" + name + "\" (expected: 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit)");
         Checks.require(listen != null && !listen.isEmpty(), "route " + name + ": listen is empty (expected: an address)");
-        Checks.require(upstreams != null && !upstreams.isEmpty(),
-                "route " + name + ": upstreams is empty (expected: at least one address)");
+        Checks.require(discovery != null, "route " + name + ": discovery missing (use UpstreamDiscovery.NONE)");
+        Checks.require(upstreams != null, "route " + name + ": upstreams missing");
+        if (discovery == UpstreamDiscovery.NONE) {
+            Checks.require(!upstreams.isEmpty(), "route " + name + ": upstreams is empty (expected: at least one address)");
+        } else {
+            Checks.require(upstreams.isEmpty(), "route " + name + ": upstreams are discovered from "
+                    + discovery.describe() + " (expected: no written upstreams beside it)");
+        }
         listen = List.copyOf(listen);
         upstreams = List.copyOf(upstreams);
         Checks.require(new HashSet<>(listen).size() == listen.size(), "route " + name + ": a listen address is repeated");
@@ -70,7 +79,7 @@ public record RouteConfig(
             Checks.require(seen.add(upstream.address()),
                     "route " + name + ": upstream " + upstream.address() + " is listed twice");
         }
-        Checks.require(upstreams.stream().anyMatch(u -> !u.backup()),
+        Checks.require(upstreams.isEmpty() || upstreams.stream().anyMatch(u -> !u.backup()),
                 "route " + name + ": every upstream is a backup (expected: at least one primary)");
         Checks.require(balance != null, "route " + name + ": balance missing");
         Checks.require(healthCheck != null && timeouts != null && limits != null && acl != null,
@@ -107,6 +116,17 @@ public record RouteConfig(
     /** The sessions a UDP route opens at most when none is given: a flood of new client addresses stops there. */
     public static final int DEFAULT_UDP_MAX_SESSIONS = 10_000;
 
+    /** Whether the upstreams are discovered at run time rather than written. */
+    public boolean discovers() {
+        return discovery != UpstreamDiscovery.NONE;
+    }
+
+    /** The upstreams as a log line shows them: the written addresses, or the discovery source. */
+    public String upstreamsText() {
+        return discovers() ? discovery.describe()
+                : upstreams.stream().map(u -> u.address().toString()).collect(java.util.stream.Collectors.joining(", "));
+    }
+
     public boolean isUdp() {
         return protocol == Protocol.UDP;
     }
@@ -135,7 +155,7 @@ public record RouteConfig(
         return b.protocol(protocol).udp(udp).balance(balance).healthCheck(healthCheck).connectRetries(connectRetries)
                 .timeouts(timeouts).limits(limits).acl(acl).hexdump(hexdump).capture(capture)
                 .proxyProtocol(proxyProtocol).sendProxy(sendProxy).tls(tls).upstreamTls(upstreamTls)
-                .serverNames(serverNames).toxics(toxics);
+                .serverNames(serverNames).toxics(toxics).discovery(discovery);
     }
 
     /** Fills in the defaults; {@link #build()} validates. */
@@ -159,6 +179,7 @@ public record RouteConfig(
         private Protocol protocol = Protocol.TCP;
         private UdpOptions udp = UdpOptions.DEFAULT;
         private final List<Toxic> toxics = new java.util.ArrayList<>();
+        private UpstreamDiscovery discovery = UpstreamDiscovery.NONE;
 
         private Builder(String name) {
             this.name = name;
@@ -185,6 +206,8 @@ public record RouteConfig(
         public Builder udp(UdpOptions value) { udp = value; return this; }
         public Builder toxic(Toxic value) { toxics.add(value); return this; }
         public Builder toxics(List<Toxic> value) { toxics.clear(); toxics.addAll(value); return this; }
+        /** Upstreams discovered from DNS SRV or Kubernetes instead of a written list. */
+        public Builder discovery(UpstreamDiscovery value) { discovery = value; return this; }
 
         /** TCP or UDP; a UDP route whose timeouts were left at TCP's defaults gets a UDP session's idle minute. */
         public Builder protocol(Protocol value) {
@@ -201,7 +224,8 @@ public record RouteConfig(
 
         public RouteConfig build() {
             return new RouteConfig(name, listen, upstreams, balance, healthCheck, connectRetries, timeouts, limits,
-                    acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls, serverNames, protocol, udp, toxics);
+                    acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls, serverNames, protocol, udp, toxics,
+                    discovery);
         }
     }
 }

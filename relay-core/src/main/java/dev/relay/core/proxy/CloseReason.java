@@ -27,6 +27,8 @@ public enum CloseReason {
     MAX_DURATION,
     /** A reload removed the route and the drain timeout ran out. */
     ROUTE_REMOVED,
+    /** The route's discovery source removed the upstream and {@code close_removed_after} ran out. */
+    UPSTREAM_REMOVED,
     /** Closed on request (an operator, or an embedding program). */
     CLOSED_BY_OPERATOR,
     /** The relay was stopping and the drain timeout ran out. */

@@ -10,6 +10,7 @@ import dev.relay.core.tls.ClientTls;
 import dev.relay.core.tls.ServerTls;
 import dev.relay.core.toxic.ToxicSet;
 import dev.relay.core.transport.Transport;
+import dev.relay.core.upstream.DiscoveredEndpoints;
 import dev.relay.core.upstream.UpstreamPool;
 import io.netty.channel.Channel;
 import io.netty.resolver.AddressResolverGroup;
@@ -69,7 +70,7 @@ public final class RouteContext {
     }
 
     /** Applies a changed config to new connections; open ones keep the state they started with. */
-    public void update(RouteConfig config) {
+    public synchronized void update(RouteConfig config) {
         CaptureConfig before = state.config().capture();
         reloadTls(config);
         state = new State(config, UpstreamPool.create(config, state.pool()));
@@ -87,6 +88,12 @@ public final class RouteContext {
                 }
             }
         }
+    }
+
+    /** The upstreams the route's discovery source gives now, for new connections; open ones keep theirs. */
+    public synchronized void discovered(DiscoveredEndpoints endpoints) {
+        State now = state;
+        state = new State(now.config(), now.pool().with(endpoints));
     }
 
     /** The route's toxics: empty, so the pipeline is the plain relay's, until a test or the API adds one. */

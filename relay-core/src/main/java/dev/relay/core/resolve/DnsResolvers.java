@@ -26,6 +26,14 @@ public final class DnsResolvers {
     }
 
     public static AddressResolverGroup<InetSocketAddress> create(DnsConfig dns, Transport transport) {
+        return new DnsAddressResolverGroup(builder(dns, transport));
+    }
+
+    /**
+     * A DNS client configured as the upstream resolver is (servers, TTL floor and cap, the transport's datagram
+     * channel); discovery builds its SRV client from it, on an event loop of its choice.
+     */
+    public static DnsNameResolverBuilder builder(DnsConfig dns, Transport transport) {
         DnsNameResolverBuilder builder = new DnsNameResolverBuilder()
                 .datagramChannelType(datagramChannel(transport))
                 .ttl((int) dns.minTtl().toSeconds(), (int) Math.max(1, dns.maxTtl().toSeconds()))
@@ -39,7 +47,7 @@ public final class DnsResolvers {
         } else {
             builder.nameServerProvider(DnsServerAddressStreamProviders.platformDefault());
         }
-        return new DnsAddressResolverGroup(builder);
+        return builder;
     }
 
     private static Class<? extends DatagramChannel> datagramChannel(Transport transport) {

@@ -6,6 +6,8 @@ import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.discovery.Discoveries;
+import dev.relay.core.discovery.PoolTarget;
 import dev.relay.core.handover.InheritedSockets;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.metrics.RelayMetrics;
@@ -65,6 +67,7 @@ public final class RouteTable {
     // Changed only by apply and stopListening, under the server's lock.
     private final Map<Endpoint, Listener> listeners = new LinkedHashMap<>();
     private final ChecksByRoute checkers = new ChecksByRoute();
+    private final Discoveries discoveries;
     // Replaced whole, read without a lock.
     private volatile Map<String, RouteContext> routes = Map.of();
     private volatile Map<Endpoint, Listener> listenerView = Map.of();
@@ -83,6 +86,7 @@ public final class RouteTable {
         this.registry = registry;
         this.onClosed = onClosed;
         this.binder = new ListenerBinder(transport, ioGroup, inherited);
+        this.discoveries = new Discoveries(transport, ioGroup::next);
         // The upstream metrics cover the other routes' pools too (UDP's): one metric family has one exporter.
         metrics.export(built -> RouteMetricsExport.register(built, this::running, registry, otherPools));
     }
@@ -151,8 +155,11 @@ public final class RouteTable {
         next.routes().forEach(route -> certificateFiles.changed(route.name(), CertificateFiles.of(route)));
         routes = Collections.unmodifiableMap(new LinkedHashMap<>(nextRoutes));
         listenerView = Map.copyOf(listeners);
-        checkers.restart(added, changed, removed, name -> HealthChecker.start(routes.get(name).state().pool(),
-                ioGroup.next(), transport, resolver));
+        discoveries.apply(next.routes(), next.dns(), this::poolTarget);
+        checkers.restart(added, changed, removed, name -> {
+            RouteContext route = routes.get(name);
+            return HealthChecker.start(() -> route.state().pool(), ioGroup.next(), transport, resolver);
+        });
         added.forEach(name -> logStarted(next.route(name).orElseThrow()));
         return new ReloadResult(added, changed, removed, List.of());
     }
@@ -160,8 +167,7 @@ public final class RouteTable {
     private void logStarted(RouteConfig route) {
         log.info("route {} listening on {} -> {} ({})", route.name(),
                 localAddresses(route.name()).stream().map(Addresses::format).collect(Collectors.joining(", ")),
-                route.upstreams().stream().map(u -> u.address().toString()).collect(Collectors.joining(", ")),
-                route.balance().label());
+                route.upstreamsText(), route.balance().label());
         if (route.usesUnixSockets() && !transport.halfClosesUnixSockets()) {
             log.warn("route {}: on the {} transport a FIN on a Unix socket closes that side, so a reply sent after "
                     + "it is lost; the epoll transport relays it", route.name(), transport.kind());
@@ -199,6 +205,23 @@ public final class RouteTable {
             bound.put(endpoint, listener);
         }
         return bound;
+    }
+
+    /** How discovery reaches {@code name}'s pool, and its connections to upstreams the source removed. */
+    private PoolTarget poolTarget(String name) {
+        RouteContext route = routes.get(name);
+        return new PoolTarget(name, () -> route.state().pool(), route::discovered, gone -> {
+            for (RelayConnection connection : registry.connections()) {
+                if (connection.route().equals(name) && gone.contains(connection.toxicUpstream())) {
+                    connection.client().eventLoop().execute(() -> connection.close(CloseReason.UPSTREAM_REMOVED));
+                }
+            }
+        });
+    }
+
+    /** The discovery sources of the routes that have one. */
+    public Discoveries discoveries() {
+        return discoveries;
     }
 
     /** A removed route's connections may finish for up to {@code within}; the ones still open then are closed. */
@@ -287,6 +310,7 @@ public final class RouteTable {
     public void stopListening(boolean keepFiles) {
         listeners.values().forEach(keepFiles ? Listener::closeKeepingFiles : Listener::close);
         checkers.closeAll();
+        discoveries.closeAll();
     }
 
     /** Ends what the routes hold beyond their connections (capture files): the last step of a stop. */

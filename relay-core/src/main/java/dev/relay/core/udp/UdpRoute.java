@@ -3,6 +3,7 @@ package dev.relay.core.udp;
 import dev.relay.core.base.ClientCounts;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.toxic.ToxicSet;
+import dev.relay.core.upstream.DiscoveredEndpoints;
 import dev.relay.core.upstream.UpstreamPool;
 
 import java.net.InetAddress;
@@ -57,9 +58,15 @@ public final class UdpRoute {
     }
 
     /** Applies a changed config to new sessions; open ones keep the settings and upstream they started with. */
-    void update(RouteConfig config) {
+    synchronized void update(RouteConfig config) {
         state = new State(config, UpstreamPool.create(config, state.pool()));
         toxics.declare(config.toxics());
+    }
+
+    /** The upstreams the route's discovery source gives now, for new sessions; open ones keep theirs. */
+    synchronized void discovered(DiscoveredEndpoints endpoints) {
+        State now = state;
+        state = new State(now.config(), now.pool().with(endpoints));
     }
 
     /** Counts a new session from {@code client} unless a limit of {@code config} is reached; pair with {@link #release}. */

@@ -7,6 +7,8 @@ import dev.relay.core.config.ConfigException;
 import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
+import dev.relay.core.discovery.Discoveries;
+import dev.relay.core.discovery.PoolTarget;
 import dev.relay.core.handover.InheritedSockets;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.upstream.ChecksByRoute;
@@ -63,6 +65,7 @@ public final class UdpRoutes {
     // Changed only under the server's lock.
     private final Map<Endpoint, UdpListener> listeners = new LinkedHashMap<>();
     private final ChecksByRoute checkers = new ChecksByRoute();
+    private final Discoveries discoveries;
     // Replaced whole, read without a lock.
     private volatile Map<String, UdpRoute> routes = Map.of();
     private volatile Map<Endpoint, UdpListener> listenerView = Map.of();
@@ -78,6 +81,7 @@ public final class UdpRoutes {
         this.group = group;
         this.resolver = resolver;
         this.onClosed = onClosed;
+        this.discoveries = new Discoveries(transport, group::next);
     }
 
     /** What {@link #bind} made ready for {@link #commit}: new routes and the listeners bound for them. */
@@ -164,8 +168,14 @@ public final class UdpRoutes {
                 name, routes.get(name).openSessions(), next.drainTimeout().toMillis()));
         routes = Collections.unmodifiableMap(nextRoutes);
         listenerView = Map.copyOf(listeners);
-        checkers.restart(added, changed, removed, name -> UdpHealthChecker.start(nextRoutes.get(name).state().pool(),
-                group.next(), transport, resolver, sockets::add));
+        // A UDP route's sessions to a removed upstream end by their idle timeout: nothing to close.
+        discoveries.apply(next.routes().stream().filter(RouteConfig::isUdp).toList(), next.dns(),
+                name -> new PoolTarget(name, () -> nextRoutes.get(name).state().pool(), nextRoutes.get(name)::discovered,
+                        gone -> { }));
+        checkers.restart(added, changed, removed, name -> {
+            UdpRoute route = nextRoutes.get(name);
+            return UdpHealthChecker.start(() -> route.state().pool(), group.next(), transport, resolver, sockets::add);
+        });
         added.forEach(name -> logStarted(nextRoutes.get(name)));
         return new Changes(added, changed, removed);
     }
@@ -182,8 +192,7 @@ public final class UdpRoutes {
         RouteConfig config = route.state().config();
         log.info("udp route {} listening on {} -> {} ({}, idle timeout {}, transport {})", route.name(),
                 localAddresses(route.name()).stream().map(Addresses::format).collect(Collectors.joining(", ")),
-                config.upstreams().stream().map(u -> u.address().toString()).collect(Collectors.joining(", ")),
-                config.balance().label(), Durations.format(config.timeouts().idle()),
+                config.upstreamsText(), config.balance().label(), Durations.format(config.timeouts().idle()),
                 transport.kind());
     }
 
@@ -191,6 +200,11 @@ public final class UdpRoutes {
     /** Every UDP listen socket of the running routes (several per address with SO_REUSEPORT). */
     public List<Channel> listenerChannels() {
         return listenerView.values().stream().flatMap(listener -> listener.channels().stream()).toList();
+    }
+
+    /** The discovery sources of the UDP routes that have one. */
+    public Discoveries discoveries() {
+        return discoveries;
     }
 
     /** The running UDP routes, by name. */
@@ -228,6 +242,7 @@ public final class UdpRoutes {
      */
     public CompletableFuture<Void> drain(Duration within) {
         checkers.closeAll();
+        discoveries.closeAll();
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (UdpListener listener : all()) {
             listener.drain(within.toNanos());

@@ -12,6 +12,7 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.SocketAddress;
+import java.util.function.Supplier;
 
 /**
  * Active TCP checks for one pool: every interval, a connect to each upstream that must succeed within the
@@ -27,18 +28,18 @@ public final class HealthChecker implements ActiveChecks {
     private ScheduledFuture<?> schedule;
     private volatile boolean closed;
 
-    private HealthChecker(UpstreamPool pool, EventLoop loop, Transport transport,
+    private HealthChecker(Supplier<UpstreamPool> pool, EventLoop loop, Transport transport,
                           AddressResolverGroup<? extends SocketAddress> resolver) {
-        this.health = pool.route().healthCheck();
+        this.health = pool.get().route().healthCheck();
         this.loop = loop;
         this.transport = transport;
         this.resolver = resolver;
     }
 
-    /** Starts checking {@code pool} when its route asks for active checks; null when it does not. */
-    public static HealthChecker start(UpstreamPool pool, EventLoop loop, Transport transport,
+    /** Starts checking the route's current pool when its route asks for active checks; null when it does not. */
+    public static HealthChecker start(Supplier<UpstreamPool> pool, EventLoop loop, Transport transport,
                                       AddressResolverGroup<? extends SocketAddress> resolver) {
-        if (!pool.route().healthCheck().activeChecks()) {
+        if (!pool.get().route().healthCheck().activeChecks()) {
             return null;
         }
         HealthChecker checker = new HealthChecker(pool, loop, transport, resolver);

@@ -16,6 +16,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
+import java.util.function.Supplier;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -37,10 +38,10 @@ public final class UdpHealthChecker implements ActiveChecks {
     private ScheduledFuture<?> schedule;
     private volatile boolean closed;
 
-    private UdpHealthChecker(UpstreamPool pool, EventLoop loop, Transport transport,
+    private UdpHealthChecker(Supplier<UpstreamPool> pool, EventLoop loop, Transport transport,
                              AddressResolverGroup<? extends SocketAddress> resolver, Consumer<Channel> opened) {
         this.opened = opened;
-        this.health = pool.route().healthCheck();
+        this.health = pool.get().route().healthCheck();
         this.loop = loop;
         this.transport = transport;
         this.resolver = resolver;
@@ -48,13 +49,13 @@ public final class UdpHealthChecker implements ActiveChecks {
     }
 
     /**
-     * Starts checking {@code pool} when its route asks for active checks; null when it does not. Each probe's socket
+     * Starts checking the route's current pool when its route asks for active checks; null when it does not. Each probe's socket
      * is given to {@code opened}, so that a stop can close the ones still waiting for a reply.
      */
-    public static UdpHealthChecker start(UpstreamPool pool, EventLoop loop, Transport transport,
+    public static UdpHealthChecker start(Supplier<UpstreamPool> pool, EventLoop loop, Transport transport,
                                          AddressResolverGroup<? extends SocketAddress> resolver,
                                          Consumer<Channel> opened) {
-        if (!pool.route().healthCheck().activeChecks()) {
+        if (!pool.get().route().healthCheck().activeChecks()) {
             return null;
         }
         UdpHealthChecker checker = new UdpHealthChecker(pool, loop, transport, resolver, opened);

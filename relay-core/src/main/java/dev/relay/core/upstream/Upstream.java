@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -38,7 +39,9 @@ public final class Upstream {
     private final LongAdder connectAttempts = new LongAdder();
     private final LongAdder[] connectFailures = new LongAdder[ConnectFailure.values().length];
     private volatile long ejectedUntilNanos;
-    private final java.util.concurrent.atomic.AtomicBoolean ejected = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Kept for its open connections only: its discovery source says it is going away. */
+    private volatile boolean draining;
+    private final AtomicBoolean ejected = new AtomicBoolean();
 
     Upstream(String route, UpstreamConfig config) {
         this.route = route;
@@ -101,6 +104,20 @@ public final class Upstream {
     /** Open connections to this upstream, connects in flight included. */
     public int activeConnections() {
         return active.get();
+    }
+
+    void draining(boolean value) {
+        draining = value;
+    }
+
+    /** Whether the discovery source says this upstream is going away: no new connections, open ones go on. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Healthy and not draining: a new connection may go here. */
+    public boolean takesConnections() {
+        return !draining && healthy();
     }
 
     /** Up by the active checks (always, when there are none) and not ejected right now. */

@@ -20,6 +20,8 @@ import dev.relay.core.config.ServerNames;
 import dev.relay.core.config.UpstreamConfig;
 import dev.relay.core.config.UdpOptions;
 import dev.relay.core.config.Toxic;
+import dev.relay.core.config.UpstreamDiscovery;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
@@ -46,11 +48,13 @@ final class RouteReader {
     private final Records records;
 
     private final ToxicReader toxicReader;
+    private final DiscoveryReader discoveryReader;
 
     RouteReader(Problems problems) {
         this.problems = problems;
         this.records = new Records(problems);
         this.toxicReader = new ToxicReader(problems);
+        this.discoveryReader = new DiscoveryReader(problems);
     }
 
     private CaptureConfig capture(Section c) {
@@ -123,7 +127,10 @@ final class RouteReader {
         if (route.value("listen") == null) {
             problems.at(route.node(), "route " + name + ": listen missing (expected: an address or a list)");
         }
-        List<UpstreamConfig> upstreams = upstreams(route, name);
+        Node upstreamsNode = route.value("upstreams");
+        UpstreamDiscovery discovery = upstreamsNode instanceof MappingNode
+                ? discoveryReader.read(upstreamsNode, name) : UpstreamDiscovery.NONE;
+        List<UpstreamConfig> upstreams = upstreamsNode instanceof MappingNode ? List.of() : upstreams(route, name);
         Protocol protocol = route.scalar("protocol", Protocol.TCP, Protocol::parse);
         boolean udp = protocol == Protocol.UDP;
         for (String key : udp ? TCP_ONLY_KEYS : UDP_ONLY_KEYS) {
@@ -154,7 +161,7 @@ final class RouteReader {
         }
         return records.build(route.node(), () -> new RouteConfig(routeName, listen, upstreams, balance, health, retries,
                 timeouts, limits, acl, hexdump, capture, proxyProtocol, sendProxy, tls, upstreamTls, serverNames, protocol,
-                udpOptions, toxics));
+                udpOptions, toxics, discovery));
     }
     private ServerNames serverNames(Section route) {
         // Each name is checked on its own line; the list as a whole (no repeats) where it starts.
@@ -167,7 +174,7 @@ final class RouteReader {
     private List<UpstreamConfig> upstreams(Section route, String name) {
         Node node = route.value("upstreams");
         if (node == null) {
-            problems.at(route.node(), "route " + name + ": upstreams missing (expected: a list of addresses)");
+            problems.at(route.node(), "route " + name + ": upstreams missing (expected: a list of addresses, or dns_srv or kubernetes)");
             return List.of();
         }
         List<Node> items = route.list("upstreams");
