@@ -105,6 +105,12 @@ public record ServerConfig(
                 certificateCheckInterval, splice, unixSocketMode);
     }
 
+    /** This config resolving names (and asking SRV questions) as {@code value} says. */
+    public ServerConfig withDns(DnsConfig value) {
+        return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, value, admin, accessLog, routes,
+                certificateCheckInterval, splice, unixSocketMode);
+    }
+
     /** This config with an admin listener. */
     public ServerConfig withAdmin(AdminConfig value) {
         return new ServerConfig(transport, ioThreads, backlog, reusePort, drainTimeout, dns, value, accessLog, routes,

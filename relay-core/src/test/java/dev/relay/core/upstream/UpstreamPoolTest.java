@@ -5,6 +5,7 @@ import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.HealthCheckConfig;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.UpstreamConfig;
+import dev.relay.core.config.UpstreamDiscovery;
 import dev.relay.core.transport.Transport;
 import dev.relay.core.config.TransportKind;
 import dev.relay.core.transport.Transports;
@@ -195,5 +196,69 @@ class UpstreamPoolTest {
         SocketAddress dialed = upstream.dialAddress(transport);
         assertEquals(new InetSocketAddress(CLIENT, 8080), dialed);
         assertSame(dialed, upstream.dialAddress(transport), "made once, not per connection");
+    }
+
+    private static UpstreamPool discovered(Balance balance) {
+        RouteConfig route = RouteConfig.builder("d").listen(Endpoint.parse("127.0.0.1:0")).balance(balance)
+                .discovery(new UpstreamDiscovery.DnsSrv("_d._tcp.relay.test", Duration.ZERO)).build();
+        return UpstreamPool.create(route);
+    }
+
+    @Test
+    void sourceHashMovesOnlyTheClientsOfADiscoveredEndpointThatLeaves() {
+        List<UpstreamConfig> five = new ArrayList<>();
+        for (int port = 1; port <= 5; port++) {
+            five.add(upstream(port, 1, false));
+        }
+        UpstreamPool pool = discovered(Balance.SOURCE_HASH).with(new DiscoveredEndpoints(five, List.of()));
+        Map<InetAddress, Endpoint> before = new HashMap<>();
+        for (int i = 0; i < 2_000; i++) {
+            InetAddress client = address("127.0." + (i / 250) + "." + (i % 250));
+            before.put(client, pool.choose(client, Set.of()).address());
+        }
+        Endpoint leaving = five.get(2).address();
+        UpstreamPool after = pool.with(new DiscoveredEndpoints(
+                five.stream().filter(u -> !u.address().equals(leaving)).toList(), List.of()));
+        int moved = 0;
+        for (Map.Entry<InetAddress, Endpoint> entry : before.entrySet()) {
+            Endpoint now = after.choose(entry.getKey(), Set.of()).address();
+            if (entry.getValue().equals(leaving)) {
+                assertNotEquals(leaving, now);
+                moved++;
+            } else {
+                assertEquals(entry.getValue(), now, "a client of an endpoint that stays stays put");
+            }
+        }
+        assertTrue(moved > 200 && moved < 600, "about a fifth of the clients were the leaver's: " + moved);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Balance.class)
+    void aDrainingEndpointTakesNoNewConnectionButKeepsItsState(Balance balance) {
+        UpstreamPool pool = discovered(balance).with(new DiscoveredEndpoints(
+                List.of(upstream(1, 1, false), upstream(2, 1, false)), List.of()));
+        Upstream first = pool.members().get(0);
+        first.dialing();
+        UpstreamPool draining = pool.with(new DiscoveredEndpoints(List.of(upstream(2, 1, false)),
+                List.of(upstream(1, 1, false))));
+        assertSame(first, draining.members().get(1), "the same upstream, with its open connection");
+        assertTrue(first.draining());
+        assertEquals(1, first.activeConnections());
+        for (int i = 0; i < 20; i++) {
+            assertNotEquals(first, draining.choose(address("127.0.0." + i), Set.of()));
+        }
+        UpstreamPool only = pool.with(new DiscoveredEndpoints(List.of(), List.of(upstream(1, 1, false))));
+        assertNull(only.choose(CLIENT, Set.of()), "draining only: nothing for a new connection");
+    }
+
+    @Test
+    void aReloadOfADiscoveringRouteKeepsWhatTheSourceGave() {
+        UpstreamPool pool = discovered(Balance.ROUND_ROBIN).with(new DiscoveredEndpoints(
+                List.of(upstream(1, 1, false), upstream(2, 3, false)), List.of()));
+        RouteConfig changed = pool.route().toBuilder().balance(Balance.LEAST_CONNECTIONS).build();
+        UpstreamPool reloaded = UpstreamPool.create(changed, pool);
+        assertEquals(pool.members(), reloaded.members());
+        assertEquals(pool.discovered(), reloaded.discovered());
+        assertTrue(UpstreamPool.create(changed).members().isEmpty(), "a new route waits for its source");
     }
 }

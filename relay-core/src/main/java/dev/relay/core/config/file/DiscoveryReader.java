@@ -23,12 +23,17 @@ final class DiscoveryReader {
 
     /** The source {@code upstreams} names, or null when it names none or names it wrongly (a problem is noted). */
     UpstreamDiscovery read(Node upstreams, String route) {
+        int problemsBefore = problems.count();
         Section s = Section.of(upstreams, "upstreams", "upstreams.", null, problems)
                 .allowOnly("upstreams", "dns_srv", "kubernetes", "close_removed_after");
+        boolean unknownKey = problems.count() > problemsBefore;
         Duration closeAfter = s.duration("close_removed_after", Duration.ZERO);
         boolean srv = s.value("dns_srv") != null;
         boolean kubernetes = s.value("kubernetes") != null;
         if (srv == kubernetes) {
+            if (unknownKey && !srv) {
+                return null; // the unknown key's line says it
+            }
             problems.at(upstreams, "route " + route + ": upstreams: expected a list of addresses, or one of dns_srv "
                     + "and kubernetes");
             return null;
