@@ -28,6 +28,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
@@ -45,6 +47,13 @@ class KubernetesDiscoveryTest {
     private static final Duration WITHIN = Duration.ofSeconds(20);
     /** The informer reconnects with a growing back-off: after a few seconds' outage it is back within about 10 s. */
     private static final Duration RECONNECT_WITHIN = Duration.ofSeconds(60);
+
+    /** The mock API server logs every request through java.util.logging: held here at WARNING, so CI's output stays short. */
+    private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_SERVER_LOG.setLevel(Level.WARNING);
+    }
 
     @TempDir
     Path dir;
