@@ -1,5 +1,8 @@
 package dev.relay.core.udp;
 
+import dev.relay.core.testing.FakeDnsServer;
+import dev.relay.core.config.DnsConfig;
+import dev.relay.core.config.UpstreamDiscovery;
 import dev.relay.core.config.Acl;
 import dev.relay.core.config.Balance;
 import dev.relay.core.config.Cidr;
@@ -240,6 +243,30 @@ class UdpRouteTest {
             assertEquals("over ::1", receive(client6));
             send(client4, byName.localAddress(), "hello");
             assertEquals("by name", receive(client4), "localhost resolved by the relay's DNS client");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.relay.core.testing.TestTransports#available")
+    void aUdpRouteTakesItsUpstreamsFromDnsSrv(TransportKind transport) throws Exception {
+        try (UdpEchoServer a = named(transport, "a"); UdpEchoServer b = named(transport, "b");
+             FakeDnsServer dns = new FakeDnsServer(LOOPBACK, 1)) {
+            String service = "_syslog._udp.relay.test";
+            dns.srv(service, List.of(new FakeDnsServer.Srv(10, 1, a.localAddress().getPort(), "a.relay.test")));
+            RouteConfig route = RouteConfig.builder(UdpRelayUnderTest.ROUTE).protocol(Protocol.UDP)
+                    .listen(new Endpoint.Inet("127.0.0.1", 0))
+                    .discovery(new UpstreamDiscovery.DnsSrv(service, Duration.ZERO)).build();
+            ServerConfig config = ServerConfig.of(route).with(transport, 1, Duration.ZERO)
+                    .withDns(new DnsConfig(Duration.ZERO, Duration.ofSeconds(1),
+                            List.of(new Endpoint.Inet("127.0.0.1", dns.address().getPort()))));
+            try (UdpRelayUnderTest relay = UdpRelayUnderTest.start(config)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> relay.route().state().pool().members().size() == 1);
+                assertEquals(Map.of("a", 2), askFromNewClients(relay, 2));
+                dns.srv(service, List.of(new FakeDnsServer.Srv(10, 1, b.localAddress().getPort(), "b.relay.test")));
+                await().atMost(Duration.ofSeconds(10)).until(() -> relay.route().state().pool().members().stream()
+                        .allMatch(u -> u.address().toString().endsWith(":" + b.localAddress().getPort())));
+                assertEquals(Map.of("b", 2), askFromNewClients(relay, 2), "new sessions follow the records");
+            }
         }
     }
 
