@@ -31,11 +31,14 @@ final class AdminApi {
 
     /**
      * The status page itself holds no data: a browser, which sends no Authorization header, may load it, and its
-     * script sends the token from the address's #token=... with every API call.
+     * script sends the token from the address's #token=... with every API call. Health is open too: it says only
+     * serving, draining or waiting, and a kubelet's or load balancer's probe carries no token.
      */
     private static Reply authorize(BearerToken token, Request request) {
-        boolean statusPage = request.target().path().equals("/") && request.method().equals("GET");
-        if (token == null || statusPage || token.admits(request.headers().get("Authorization"))) {
+        boolean get = request.method().equals("GET");
+        String path = request.target().path();
+        boolean open = get && (path.equals("/") || path.equals("/api/health"));
+        if (token == null || open || token.admits(request.headers().get("Authorization"))) {
             return null;
         }
         return new Reply(401, "text/plain; charset=utf-8", new byte[0], Map.of("WWW-Authenticate", "Bearer"));
