@@ -38,7 +38,7 @@ class ConfigFileTest {
     @Test
     void theDocumentedExampleIsValidAndReadsAsWritten() {
         ServerConfig config = ConfigFile.load(Path.of("../docs/relay.example.yaml"));
-        assertEquals(List.of("web", "postgres", "local-socket", "behind-a-balancer", "by-name-api", "by-name-rest", "dns"),
+        assertEquals(List.of("web", "postgres", "orders", "local-socket", "behind-a-balancer", "by-name-api", "by-name-rest", "dns"),
                 config.routes().stream().map(RouteConfig::name).toList());
         RouteConfig dns = config.route("dns").orElseThrow();
         assertTrue(dns.isUdp());
