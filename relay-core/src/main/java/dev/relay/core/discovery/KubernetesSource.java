@@ -29,12 +29,15 @@ final class KubernetesSource implements EndpointSource {
     private final KubernetesClient client;
     private final SharedIndexInformer<EndpointSlice> informer;
     private final ScheduledFuture<?> watchCheck;
-    private volatile String lastFailure = "the watch on the API server is down";
+    private volatile String lastFailure;
+    /** Looks at the watch in a row that found it down; only the timer's loop touches it. */
+    private int downChecks;
 
     KubernetesSource(UpstreamDiscovery.Kubernetes source, PoolUpdates updates) {
         this.source = source;
         this.updates = updates;
         Config config = config(source);
+        this.lastFailure = "no watch on the Kubernetes API at " + config.getMasterUrl();
         this.client = new KubernetesClientBuilder().withConfig(config).build();
         String namespace = source.namespace() != null ? source.namespace()
                 : config.getNamespace() != null ? config.getNamespace() : "default";
@@ -89,12 +92,16 @@ final class KubernetesSource implements EndpointSource {
         }
     }
 
-    /** The informer retries on its own; this only tells the status (and the log, once) while its watch is down. */
+    /**
+     * The informer retries on its own; this only tells the status (and the log, once) while its watch is down: from
+     * the second look in a row that finds it so, which lets a watch that the server ends on schedule come back.
+     */
     private void checkWatch() {
-        if (informer.hasSynced() && !informer.isWatching()) {
-            updates.failed(lastFailure);
-        } else if (informer.isWatching()) {
+        if (informer.isWatching()) {
+            downChecks = 0;
             changed(); // an answer that changes nothing marks the source current again
+        } else if (++downChecks >= 2) {
+            updates.failed(lastFailure);
         }
     }
 
