@@ -8,6 +8,7 @@ import dev.relay.core.config.AdminConfig;
 import dev.relay.core.config.Balance;
 import dev.relay.core.config.DnsConfig;
 import dev.relay.core.config.Endpoint;
+import dev.relay.core.config.HealthCheckConfig;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.config.TransportKind;
@@ -136,6 +137,21 @@ class DiscoveryOperationsTest {
             await().atMost(WITHIN).until(() -> closed.stream()
                     .anyMatch(c -> c.reason() == CloseReason.UPSTREAM_REMOVED));
             assertEquals(2, greeting(), "new connections go to the new upstream");
+        }
+    }
+
+    @Test
+    void aDiscoveredUpstreamThatFailsItsChecksIsSkipped() throws Exception {
+        int refusing = ((Endpoint.Inet) Loopback.refusingEndpoint()).port();
+        dns.srv(SERVICE, List.of(new Srv(10, 1, port(one), "one.relay.test"),
+                new Srv(10, 1, refusing, "gone.relay.test")));
+        RouteConfig checked = route(SERVICE, Duration.ZERO).toBuilder().healthCheck(new HealthCheckConfig(
+                Duration.ofMillis(200), Duration.ofSeconds(1), 1, 1, 0, Duration.ofSeconds(30))).build();
+        relay = RelayServer.start(config(checked), RelayHooks.DEFAULT);
+        await().atMost(WITHIN).until(() -> relay.routes().get("web").state().pool().members().stream()
+                .anyMatch(u -> u.address().toString().endsWith(":" + refusing) && !u.healthy()));
+        for (int i = 0; i < 10; i++) {
+            assertEquals(1, greeting(), "the endpoint the checks took down gets nothing");
         }
     }
 
