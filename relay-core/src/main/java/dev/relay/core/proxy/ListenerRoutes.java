@@ -1,5 +1,6 @@
 package dev.relay.core.proxy;
 
+import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerNames;
 
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +31,19 @@ public final class ListenerRoutes {
     private final List<Map.Entry<String, RouteContext>> wildcards = new ArrayList<>();
     private final RouteContext fallback;
     private final List<String> names;
+
+    /** Each listen address of {@code routes} and the routes it feeds there, with their settings in {@code routes}. */
+    public static Map<Endpoint, ListenerRoutes> byAddress(List<RouteConfig> routes, Map<String, RouteContext> running) {
+        Map<Endpoint, List<Member>> members = new LinkedHashMap<>();
+        for (RouteConfig route : routes) {
+            for (Endpoint endpoint : route.listen()) {
+                members.computeIfAbsent(endpoint, e -> new ArrayList<>()).add(new Member(running.get(route.name()), route));
+            }
+        }
+        Map<Endpoint, ListenerRoutes> owners = new LinkedHashMap<>();
+        members.forEach((endpoint, list) -> owners.put(endpoint, new ListenerRoutes(list)));
+        return owners;
+    }
 
     public ListenerRoutes(List<Member> members) {
         if (members.isEmpty()) {

@@ -2,7 +2,9 @@ package dev.relay.core.proxy;
 
 import dev.relay.core.capture.PcapCapture;
 import dev.relay.core.config.CaptureConfig;
+import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
+import dev.relay.core.discovery.PoolTarget;
 import dev.relay.core.metrics.RelayCounter;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.metrics.RouteMetrics;
@@ -18,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -39,6 +42,7 @@ public final class RouteContext {
     private final Admission admission;
     private final UpstreamDialer dialer;
     private final ToxicSet toxics = new ToxicSet();
+    private final ConnectionRegistry registry;
     private volatile State state;
     private volatile PcapCapture capture;
     private volatile ServerTls tls;
@@ -49,6 +53,7 @@ public final class RouteContext {
                         Consumer<ConnectionSummary> onClosed, boolean splice) {
         this.name = config.name();
         this.transport = transport;
+        this.registry = registry;
         this.admission = new Admission(name, counters, metrics, registry, connectionIds, onClosed);
         this.dialer = new SocketDialer(this, transport, resolver, splice);
         this.state = new State(config, UpstreamPool.create(config));
@@ -70,10 +75,14 @@ public final class RouteContext {
     }
 
     /** Applies a changed config to new connections; open ones keep the state they started with. */
-    public synchronized void update(RouteConfig config) {
+    public void update(RouteConfig config) {
         CaptureConfig before = state.config().capture();
         reloadTls(config);
-        state = new State(config, UpstreamPool.create(config, state.pool()));
+        // Only the swap is under the lock a discovery source takes too: it may run on an event loop, which must
+        // never wait for the certificate files read above.
+        synchronized (this) {
+            state = new State(config, UpstreamPool.create(config, state.pool()));
+        }
         toxics.declare(config.toxics());
         CaptureConfig after = config.capture();
         if (!after.equals(before)) {
@@ -94,6 +103,20 @@ public final class RouteContext {
     public synchronized void discovered(DiscoveredEndpoints endpoints) {
         State now = state;
         state = new State(now.config(), now.pool().with(endpoints));
+    }
+
+    /** How discovery reaches this route: its pool, and its open connections to upstreams the source removed. */
+    public PoolTarget poolTarget() {
+        return new PoolTarget(name, () -> state.pool(), this::discovered, this::closeConnectionsTo);
+    }
+
+    private void closeConnectionsTo(Set<Endpoint> gone) {
+        for (RelayConnection connection : registry.connections()) {
+            // The toxics' view of a connection's upstream is the address it dialed: the one to match here.
+            if (connection.route().equals(name) && gone.contains(connection.toxicUpstream())) {
+                connection.client().eventLoop().execute(() -> connection.close(CloseReason.UPSTREAM_REMOVED));
+            }
+        }
     }
 
     /** The route's toxics: empty, so the pipeline is the plain relay's, until a test or the API adds one. */

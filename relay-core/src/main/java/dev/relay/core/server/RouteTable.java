@@ -7,7 +7,6 @@ import dev.relay.core.config.Endpoint;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.ServerConfig;
 import dev.relay.core.discovery.Discoveries;
-import dev.relay.core.discovery.PoolTarget;
 import dev.relay.core.handover.InheritedSockets;
 import dev.relay.core.metrics.RelayCounters;
 import dev.relay.core.metrics.RelayMetrics;
@@ -112,7 +111,7 @@ public final class RouteTable {
                 }
             }
         }
-        Map<Endpoint, ListenerRoutes> owners = listenerRoutes(next, nextRoutes);
+        Map<Endpoint, ListenerRoutes> owners = ListenerRoutes.byAddress(next.routes(), nextRoutes);
         Map<Endpoint, Listener> bound = bindNewListeners(owners, next);
 
         // Nothing below can fail: commit.
@@ -155,7 +154,7 @@ public final class RouteTable {
         next.routes().forEach(route -> certificateFiles.changed(route.name(), CertificateFiles.of(route)));
         routes = Collections.unmodifiableMap(new LinkedHashMap<>(nextRoutes));
         listenerView = Map.copyOf(listeners);
-        discoveries.apply(next.routes(), next.dns(), this::poolTarget);
+        discoveries.apply(next.routes(), next.dns(), name -> routes.get(name).poolTarget());
         checkers.restart(added, changed, removed, name -> {
             RouteContext route = routes.get(name);
             return HealthChecker.start(() -> route.state().pool(), ioGroup.next(), transport, resolver);
@@ -172,20 +171,6 @@ public final class RouteTable {
             log.warn("route {}: on the {} transport a FIN on a Unix socket closes that side, so a reply sent after "
                     + "it is lost; the epoll transport relays it", route.name(), transport.kind());
         }
-    }
-
-    /** Each listen address of {@code next} and the routes it feeds there, with their settings in {@code next}. */
-    private static Map<Endpoint, ListenerRoutes> listenerRoutes(ServerConfig next, Map<String, RouteContext> routes) {
-        Map<Endpoint, List<ListenerRoutes.Member>> members = new LinkedHashMap<>();
-        for (RouteConfig route : next.routes()) {
-            for (Endpoint endpoint : route.listen()) {
-                members.computeIfAbsent(endpoint, e -> new ArrayList<>())
-                        .add(new ListenerRoutes.Member(routes.get(route.name()), route));
-            }
-        }
-        Map<Endpoint, ListenerRoutes> owners = new LinkedHashMap<>();
-        members.forEach((endpoint, list) -> owners.put(endpoint, new ListenerRoutes(list)));
-        return owners;
     }
 
     private Map<Endpoint, Listener> bindNewListeners(Map<Endpoint, ListenerRoutes> owners, ServerConfig next) {
@@ -205,18 +190,6 @@ public final class RouteTable {
             bound.put(endpoint, listener);
         }
         return bound;
-    }
-
-    /** How discovery reaches {@code name}'s pool, and its connections to upstreams the source removed. */
-    private PoolTarget poolTarget(String name) {
-        RouteContext route = routes.get(name);
-        return new PoolTarget(name, () -> route.state().pool(), route::discovered, gone -> {
-            for (RelayConnection connection : registry.connections()) {
-                if (connection.route().equals(name) && gone.contains(connection.toxicUpstream())) {
-                    connection.client().eventLoop().execute(() -> connection.close(CloseReason.UPSTREAM_REMOVED));
-                }
-            }
-        });
     }
 
     /** The discovery sources of the routes that have one. */
