@@ -75,6 +75,7 @@ class DnsSrvDiscoveryTest {
 
                     dns.srv(SERVICE, List.of(b, c));
                     await().atMost(WITHIN).until(() -> !pool.get().containsKey("127.0.0.1:" + port(one)));
+                    settle(traffic);
                     int toOneThen = traffic.reached(1);
                     int okThen = traffic.ok();
                     await().atMost(WITHIN).until(() -> traffic.ok() > okThen + 20);
@@ -86,6 +87,7 @@ class DnsSrvDiscoveryTest {
                     // Priority 20 is below the primaries' 10: three.relay.test becomes a backup.
                     dns.srv(SERVICE, List.of(b, new Srv(20, 1, port(three), "three.relay.test")));
                     await().atMost(WITHIN).until(() -> pool.get().get("127.0.0.1:" + port(three)).backup());
+                    settle(traffic);
                     int toThreeThen = traffic.reached(3);
                     int okBefore = traffic.ok();
                     await().atMost(WITHIN).until(() -> traffic.ok() > okBefore + 20);
@@ -106,6 +108,12 @@ class DnsSrvDiscoveryTest {
                         + "first, added, removed, re-weighted, backup");
             }
         }
+    }
+
+    /** Lets the connections that chose their upstream before the pool changed finish before anything is counted. */
+    static void settle(TrafficLoop traffic) {
+        int now = traffic.ok() + traffic.failed();
+        await().atMost(WITHIN).until(() -> traffic.ok() + traffic.failed() > now + 5);
     }
 
     private static int port(PlainServer server) {

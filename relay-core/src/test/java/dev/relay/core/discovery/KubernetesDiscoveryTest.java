@@ -98,6 +98,7 @@ class KubernetesDiscoveryTest {
                     // Terminating: kept for its open connections, given no new one.
                     cluster.resource(slice("db-a", port(one), false, true)).inNamespace("prod").update();
                     await().atMost(WITHIN).until(() -> pool.get().get(port(one)).draining());
+                    DnsSrvDiscoveryTest.settle(traffic);
                     int toOne = traffic.reached(1);
                     int okDraining = traffic.ok();
                     await().atMost(WITHIN).until(() -> traffic.ok() > okDraining + 20);
