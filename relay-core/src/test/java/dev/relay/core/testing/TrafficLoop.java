@@ -1,9 +1,11 @@
 package dev.relay.core.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +21,7 @@ public final class TrafficLoop implements AutoCloseable {
 
     private static final int MAX_CONNECTIONS = 200_000;
     private static final Duration MAX_TIME = Duration.ofMinutes(2);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     private final SocketAddress relay;
     private final Thread thread;
@@ -37,14 +40,19 @@ public final class TrafficLoop implements AutoCloseable {
 
     private void run() {
         long deadline = System.nanoTime() + MAX_TIME.toNanos();
+        InetSocketAddress target = (InetSocketAddress) Loopback.jdkAddress(relay);
         for (int i = 0; i < MAX_CONNECTIONS && !stop && System.nanoTime() < deadline; i++) {
-            try (SocketChannel client = Loopback.connect(relay)) {
-                int upstream = Loopback.greeting(client);
+            try (Socket client = new Socket()) {
+                // Every read is bounded: a relay that stopped answering fails the connection, not the test run.
+                client.setSoTimeout((int) READ_TIMEOUT.toMillis());
+                client.connect(target, (int) READ_TIMEOUT.toMillis());
+                InputStream in = client.getInputStream();
+                int upstream = in.read();
                 byte[] sent = {1, 2, 3, (byte) i};
-                Loopback.writeFully(client, sent);
-                byte[] echoed = Loopback.readExactly(client, sent.length);
-                if (upstream < 0 || !java.util.Arrays.equals(sent, echoed)) {
-                    fail("connection " + i + ": greeting " + upstream + ", echo wrong");
+                client.getOutputStream().write(sent);
+                byte[] echoed = in.readNBytes(sent.length);
+                if (upstream < 0 || !Arrays.equals(sent, echoed)) {
+                    fail("connection " + i + ": greeting " + upstream + ", echo " + Arrays.toString(echoed));
                 } else {
                     ok.incrementAndGet();
                     byUpstream.computeIfAbsent(upstream, u -> new AtomicInteger()).incrementAndGet();
