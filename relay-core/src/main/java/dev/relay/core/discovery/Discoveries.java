@@ -1,5 +1,6 @@
 package dev.relay.core.discovery;
 
+import dev.relay.core.base.Failures;
 import dev.relay.core.config.DnsConfig;
 import dev.relay.core.config.RouteConfig;
 import dev.relay.core.config.UpstreamDiscovery;
@@ -71,6 +72,7 @@ public final class Discoveries {
         UpstreamDiscovery discovery = route.discovery();
         DiscoveryStatus status = new DiscoveryStatus(discovery.describe());
         PoolUpdates updates = new PoolUpdates(target, discovery, status, loops.get());
+        log.info("route={} discovering upstreams from {}", route.name(), discovery.describe());
         EndpointSource source;
         try {
             if (discovery instanceof UpstreamDiscovery.DnsSrv srv) {
@@ -81,14 +83,11 @@ public final class Discoveries {
                 throw new IllegalStateException("discovers nothing");
             }
         } catch (RuntimeException e) {
-            // A kubeconfig that cannot be read, a client that cannot be built: the route keeps its pool; a reload
-            // with mended settings starts the source again.
-            log.error("route={} upstreams from {}: cannot start: {}", route.name(), discovery.describe(),
-                    e.getMessage());
-            updates.failed("cannot start: " + e.getMessage());
+            // A kubeconfig that cannot be read or parsed, a client that cannot be built: the route keeps its pool; a
+            // reload with mended settings starts the source again.
+            updates.failedToStart(Failures.describe(e));
             source = updates::close;
         }
-        log.info("route={} discovering upstreams from {}", route.name(), discovery.describe());
         return new Running(discovery, dns, source, status);
     }
 

@@ -1,5 +1,6 @@
 package dev.relay.core.discovery;
 
+import dev.relay.core.base.Failures;
 import dev.relay.core.config.UpstreamDiscovery;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.Config;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 
@@ -60,7 +62,7 @@ final class KubernetesSource implements EndpointSource {
             }
         });
         informer.exceptionHandler((started, failure) -> {
-            lastFailure = "Kubernetes API: " + oneLine(failure);
+            lastFailure = "Kubernetes API: " + Failures.describe(failure);
             updates.failed(lastFailure);
             return true; // keep trying: the pool waits, it does not empty
         });
@@ -77,11 +79,21 @@ final class KubernetesSource implements EndpointSource {
         if (source.kubeconfig() == null) {
             return Config.autoConfigure(null);
         }
+        String text;
         try {
-            return Config.fromKubeconfig(null, Files.readString(source.kubeconfig()), source.kubeconfig().toString());
+            text = Files.readString(source.kubeconfig());
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("upstreams.kubernetes.kubeconfig: " + source.kubeconfig()
+                    + " does not exist");
         } catch (IOException e) {
             throw new IllegalArgumentException("upstreams.kubernetes.kubeconfig: cannot read " + source.kubeconfig()
-                    + " (" + e.getMessage() + ")");
+                    + " (" + Failures.describe(e) + ")");
+        }
+        try {
+            return Config.fromKubeconfig(null, text, source.kubeconfig().toString());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("upstreams.kubernetes.kubeconfig: " + source.kubeconfig()
+                    + " is not a kubeconfig (" + Failures.describe(e) + ")");
         }
     }
 
@@ -103,12 +115,6 @@ final class KubernetesSource implements EndpointSource {
         } else if (++downChecks >= 2) {
             updates.failed(lastFailure);
         }
-    }
-
-    private static String oneLine(Throwable failure) {
-        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        int end = message.indexOf('\n');
-        return end < 0 ? message : message.substring(0, end);
     }
 
     @Override

@@ -91,6 +91,13 @@ final class PoolUpdates {
         }
     }
 
+    /** The source could not even start (its settings are wrong): one error line; the pool stays as it is. */
+    void failedToStart(String why) {
+        status.failed("cannot start: " + why);
+        log.error("route={} upstreams from {}: cannot start: {}; keeping the last pool ({} serving), until a reload "
+                + "with mended settings", target.route(), discovery.describe(), why, status.serving());
+    }
+
     void close() {
         closed = true;
     }

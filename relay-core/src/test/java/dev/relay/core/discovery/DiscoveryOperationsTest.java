@@ -23,11 +23,14 @@ import dev.relay.core.testing.PlainServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,6 +51,9 @@ class DiscoveryOperationsTest {
     private static final String SERVICE = "_web._tcp.relay.test";
     private static final Duration WITHIN = Duration.ofSeconds(15);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
 
     private PlainServer one;
     private PlainServer two;
@@ -153,6 +159,21 @@ class DiscoveryOperationsTest {
         for (int i = 0; i < 10; i++) {
             assertEquals(1, greeting(), "the endpoint the checks took down gets nothing");
         }
+    }
+
+    @Test
+    void aKubeconfigThatIsNoKubeconfigIsOneLineAndTheRelayRunsOn() throws Exception {
+        Path bad = Files.writeString(dir.resolve("kubeconfig"), "clusters: [ {name: x\n  bad: : :\n");
+        RouteConfig route = RouteConfig.builder("web").listen(Endpoint.parse("127.0.0.1:0"))
+                .discovery(new UpstreamDiscovery.Kubernetes("db", "prod", null, bad, Duration.ZERO)).build();
+        relay = RelayServer.start(config(route), RelayHooks.DEFAULT);
+        DiscoveryStatus status = relay.discovery("web").orElseThrow();
+        assertEquals(DiscoveryStatus.State.STALE, status.state());
+        String error = status.view().lastError();
+        assertTrue(error.startsWith("cannot start: upstreams.kubernetes.kubeconfig: " + bad + " is not a kubeconfig ("),
+                error);
+        assertTrue(error.lines().count() == 1, error);
+        assertEquals(503, new AdminClient(relay.adminAddress()).get("/api/health").statusCode(), "not ready");
     }
 
     private int greeting() throws IOException {
