@@ -7,6 +7,7 @@ import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ final class SrvTargets {
             Future<List<InetAddress>> lookup = resolver.resolveAll(name.host());
             lookup.addListener(f -> {
                 if (f.isSuccess()) {
-                    for (InetAddress address : lookup.getNow()) {
+                    for (InetAddress address : preferred(lookup.getNow())) {
                         resolved.add(new UpstreamConfig(new Endpoint.Inet(address.getHostAddress(), name.port()),
                                 target.weight(), target.backup()));
                     }
@@ -50,6 +51,15 @@ final class SrvTargets {
                 finishOne(pending, resolved, lastProblem, done, failed);
             });
         }
+    }
+
+    /**
+     * The target's IPv4 addresses, or its IPv6 ones when it has none: as a hostname upstream is dialed, and so that
+     * a target with both families does not count twice against one with one.
+     */
+    private static List<InetAddress> preferred(List<InetAddress> addresses) {
+        List<InetAddress> v4 = addresses.stream().filter(Inet4Address.class::isInstance).toList();
+        return v4.isEmpty() ? addresses : v4;
     }
 
     private static void finishOne(int[] pending, List<UpstreamConfig> resolved, String[] lastProblem,
