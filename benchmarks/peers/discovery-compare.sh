@@ -27,17 +27,11 @@ PEERS="${PEERS:-direct haproxy relay-written relay-srv}"
 DNS_PORT=15553 ECHO_A=15501 ECHO_B=15502 PEER_PORT=15500
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-for tool in haproxy dnsmasq gcc java; do command -v "$tool" >/dev/null || { log "needs $tool"; exit 1; }; done
-[ -f "$root/relay-cli/target/relay.jar" ] || (cd "$root" && mvn -B -q -DskipTests package)
-gcc -O2 -o "$work/connload" "$here/connload.c"
-gcc -O2 -o "$work/echod" "$here/echod.c"
-printf '<configuration><root level="WARN"/></configuration>\n' > "$work/quiet.xml"
-RELAY=(java -Dlogback.configurationFile="$work/quiet.xml" -jar "$root/relay-cli/target/relay.jar")
+# shellcheck source=harness.sh
+. "$here/harness.sh"
+need haproxy dnsmasq gcc java
+prepare_tools
 
-listening() { # port
-  for _ in $(seq 1 200); do ss -Hltn "sport = :$1" | grep -q LISTEN && return 0; sleep 0.05; done; return 1
-}
 start_echo() { # port
   "$work/echod" 127.0.0.1 "$1" >/dev/null 2>&1 & echo $! > "$work/echo-$1.pid"; listening "$1"
 }
@@ -65,15 +59,7 @@ resolvers dns
   timeout resolve 1s
   timeout retry 1s
   resolve_retries 3
-defaults
-  mode tcp
-  timeout connect 5s
-  timeout client 60s
-  timeout server 60s
-frontend web
-  bind 127.0.0.1:$PEER_PORT
-  default_backend echo
-backend echo
+$(haproxy_tcp_front "$PEER_PORT")
   server-template e 4 _echo._tcp.relay.test resolvers dns init-addr none resolve-prefer ipv4
 CFG
 cat > "$work/relay-srv.yaml" <<CFG

@@ -19,15 +19,11 @@ PEERS="${PEERS:-haproxy relay-takeover relay-restart}"
 ECHO_PORT=15501 PEER_PORT=15500
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-for tool in haproxy gcc java; do command -v "$tool" >/dev/null || { log "needs $tool"; exit 1; }; done
-[ -f "$root/relay-cli/target/relay.jar" ] || (cd "$root" && mvn -B -q -DskipTests package)
-gcc -O2 -o "$work/connload" "$here/connload.c"
-gcc -O2 -o "$work/echod" "$here/echod.c"
-printf '<configuration><root level="WARN"/></configuration>\n' > "$work/quiet.xml"
+# shellcheck source=harness.sh
+. "$here/harness.sh"
+need haproxy gcc java
+prepare_tools
 "$work/echod" 127.0.0.1 "$ECHO_PORT" >"$work/echod.log" 2>&1 &
-RELAY=(java -Dlogback.configurationFile="$work/quiet.xml" -jar "$root/relay-cli/target/relay.jar")
-listening() { for _ in $(seq 1 200); do ss -Hltn "sport = :$PEER_PORT" | grep -q LISTEN && return 0; sleep 0.05; done; return 1; }
 cat > "$work/relay.yaml" <<CFG
 drain_timeout: 5s
 routes:
@@ -37,15 +33,7 @@ cat > "$work/haproxy.cfg" <<CFG
 global
   maxconn 8000
   stats socket $work/haproxy.sock mode 600 level admin expose-fd listeners
-defaults
-  mode tcp
-  timeout connect 5s
-  timeout client 60s
-  timeout server 60s
-frontend web
-  bind 127.0.0.1:$PEER_PORT
-  default_backend echo
-backend echo
+$(haproxy_tcp_front "$PEER_PORT")
   server e 127.0.0.1:$ECHO_PORT
 CFG
 
@@ -59,7 +47,7 @@ start_peer() {
     relay-restart) "${RELAY[@]}" run --config "$work/relay.yaml" >"$work/relay.log" 2>&1 &
              echo $! > "$work/peer.pid" ;;
   esac
-  listening
+  listening "$PEER_PORT"
 }
 replace_peer() {
   case "$1" in
@@ -75,7 +63,7 @@ replace_peer() {
       kill "$old" 2>/dev/null || true; timeout 30 tail --pid="$old" -f /dev/null || true
       "${RELAY[@]}" run --config "$work/relay.yaml" >>"$work/relay.log" 2>&1 &
       echo $! > "$work/peer.pid"
-      listening || true ;;
+      listening "$PEER_PORT" || true ;;
   esac
 }
 stop_peer() {

@@ -38,10 +38,6 @@ final class PoolUpdates {
         this.timers = timers;
     }
 
-    String route() {
-        return target.route();
-    }
-
     EventLoop timers() {
         return timers;
     }
